@@ -1,0 +1,113 @@
+/* Licensed under the Apache License, Version 2.0 (see LICENSE). */
+/* oa2_b64url: base64url without padding (RFC 4648 §5, RFC 7515 §2) and standard base64 decoding. */
+#include "oa2_b64url.h"
+
+static const char b64url_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+const char *oa2_b64url_encode(apr_pool_t *p, const unsigned char *data,
+                              apr_size_t len)
+{
+    char *out = apr_palloc(p, (len + 2) / 3 * 4 + 1);
+    char *o = out;
+    apr_size_t i;
+
+    for (i = 0; i + 2 < len; i += 3) {
+        unsigned long v = ((unsigned long)data[i] << 16)
+                          | ((unsigned long)data[i + 1] << 8) | data[i + 2];
+        *o++ = b64url_alphabet[(v >> 18) & 63];
+        *o++ = b64url_alphabet[(v >> 12) & 63];
+        *o++ = b64url_alphabet[(v >> 6) & 63];
+        *o++ = b64url_alphabet[v & 63];
+    }
+    if (len - i == 1) {
+        unsigned long v = (unsigned long)data[i] << 16;
+        *o++ = b64url_alphabet[(v >> 18) & 63];
+        *o++ = b64url_alphabet[(v >> 12) & 63];
+    }
+    else if (len - i == 2) {
+        unsigned long v = ((unsigned long)data[i] << 16)
+                          | ((unsigned long)data[i + 1] << 8);
+        *o++ = b64url_alphabet[(v >> 18) & 63];
+        *o++ = b64url_alphabet[(v >> 12) & 63];
+        *o++ = b64url_alphabet[(v >> 6) & 63];
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Value of one character in the chosen alphabet, or -1. */
+static int b64_value(char c, int url)
+{
+    if (c >= 'A' && c <= 'Z') {
+        return c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+        return c - 'a' + 26;
+    }
+    if (c >= '0' && c <= '9') {
+        return c - '0' + 52;
+    }
+    if (c == (url ? '-' : '+')) {
+        return 62;
+    }
+    if (c == (url ? '_' : '/')) {
+        return 63;
+    }
+    return -1;
+}
+
+static apr_status_t b64_decode(apr_pool_t *p, const char *in, apr_size_t len,
+                               int url, unsigned char **out,
+                               apr_size_t *out_len)
+{
+    unsigned char *buf;
+    apr_size_t i, n = 0;
+    unsigned long acc = 0;
+    int bits = 0;
+
+    if (len % 4 == 1) {
+        return APR_EINVAL;
+    }
+    buf = apr_palloc(p, len / 4 * 3 + 3);
+    for (i = 0; i < len; i++) {
+        int v = b64_value(in[i], url);
+        if (v < 0) {
+            return APR_EINVAL;
+        }
+        acc = (acc << 6) | (unsigned long)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            buf[n++] = (unsigned char)((acc >> bits) & 0xFF);
+        }
+    }
+    /* the unused low bits of the last character must be zero */
+    if (bits > 0 && (acc & ((1UL << bits) - 1)) != 0) {
+        return APR_EINVAL;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *out_len = n;
+    return APR_SUCCESS;
+}
+
+apr_status_t oa2_b64url_decode(apr_pool_t *p, const char *in, apr_size_t len,
+                               unsigned char **out, apr_size_t *out_len)
+{
+    return b64_decode(p, in, len, 1, out, out_len);
+}
+
+apr_status_t oa2_b64_decode(apr_pool_t *p, const char *in, apr_size_t len,
+                            unsigned char **out, apr_size_t *out_len)
+{
+    apr_size_t pad = 0;
+
+    if (len % 4 != 0) {
+        return APR_EINVAL;
+    }
+    while (pad < 2 && len > pad && in[len - 1 - pad] == '=') {
+        pad++;
+    }
+    return b64_decode(p, in, len - pad, 0, out, out_len);
+}

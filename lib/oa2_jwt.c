@@ -1,0 +1,107 @@
+/* Licensed under the Apache License, Version 2.0 (see LICENSE). */
+/* oa2_jwt: JWT claim checks (RFC 7519, RFC 9068, RFC 7523) on a parsed JWS. */
+#include <string.h>
+#include <apr_strings.h>
+
+#include "oa2_json.h"
+#include "oa2_jwt.h"
+
+static int jwt_err(oa2_err_t *err, const char *why)
+{
+    return oa2_err_set(err, 401, OA2_ERR_INVALID_TOKEN, why);
+}
+
+int oa2_jwt_has_audience(const oa2_jws_t *jws, const char *aud)
+{
+    json_object *v = NULL;
+    size_t i, n;
+
+    if (!json_object_object_get_ex(jws->payload, "aud", &v)) {
+        return 0;
+    }
+    if (json_object_is_type(v, json_type_string)) {
+        return strcmp(json_object_get_string(v), aud) == 0;
+    }
+    if (!json_object_is_type(v, json_type_array)) {
+        return 0;
+    }
+    n = json_object_array_length(v);
+    for (i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(v, i);
+        if (json_object_is_type(e, json_type_string)
+            && strcmp(json_object_get_string(e), aud) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int typ_matches(const char *have, const char *want)
+{
+    if (have == NULL) {
+        return 0;
+    }
+    if (strncasecmp(have, "application/", 12) == 0) {
+        have += 12;
+    }
+    return strcasecmp(have, want) == 0;
+}
+
+/* Reads an optional NumericDate; a present non-integer is an error. */
+static int read_time(const oa2_jws_t *jws, const char *name,
+                     apr_int64_t *out, int *present)
+{
+    apr_status_t rv = oa2_json_get_int64(jws->payload, name, out);
+
+    *present = (rv == APR_SUCCESS);
+    return rv == APR_SUCCESS || rv == APR_NOTFOUND;
+}
+
+apr_status_t oa2_jwt_check(const oa2_jws_t *jws, const oa2_jwt_rules_t *rules,
+                           oa2_err_t *err)
+{
+    apr_int64_t exp = 0, nbf = 0, iat = 0;
+    int has_exp, has_nbf, has_iat;
+
+    if (rules->typ != NULL && !typ_matches(jws->typ, rules->typ)) {
+        return jwt_err(err, "wrong token type");
+    }
+    if (rules->issuer != NULL) {
+        const char *iss = oa2_json_get_string(jws->payload, "iss");
+        if (iss == NULL || strcmp(iss, rules->issuer) != 0) {
+            return jwt_err(err, "wrong issuer");
+        }
+    }
+    if (rules->audiences != NULL && rules->audiences->nelts > 0) {
+        int i, ok = 0;
+        for (i = 0; i < rules->audiences->nelts && !ok; i++) {
+            ok = oa2_jwt_has_audience(
+                jws, APR_ARRAY_IDX(rules->audiences, i, const char *));
+        }
+        if (!ok) {
+            return jwt_err(err, "wrong audience");
+        }
+    }
+    if (!read_time(jws, "exp", &exp, &has_exp)
+        || !read_time(jws, "nbf", &nbf, &has_nbf)
+        || !read_time(jws, "iat", &iat, &has_iat)) {
+        return jwt_err(err, "malformed time claim");
+    }
+    if (rules->require_exp && !has_exp) {
+        return jwt_err(err, "no expiry");
+    }
+    if (has_exp && exp + rules->leeway <= rules->now) {
+        return jwt_err(err, "expired");
+    }
+    if (has_nbf && nbf - rules->leeway > rules->now) {
+        return jwt_err(err, "not yet valid");
+    }
+    if (has_iat && iat - rules->leeway > rules->now) {
+        return jwt_err(err, "issued in the future");
+    }
+    if (rules->max_lifetime > 0 && has_exp
+        && exp > rules->now + rules->max_lifetime + rules->leeway) {
+        return jwt_err(err, "lifetime too long");
+    }
+    return APR_SUCCESS;
+}

@@ -1,0 +1,318 @@
+/* Licensed under the Apache License, Version 2.0 (see LICENSE). */
+/* as_config: mod_oauth2_as configuration: create/merge, directive handlers, getters with defaults. */
+#include <string.h>
+#include <apr_file_io.h>
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include <apr_uri.h>
+#include <httpd.h>
+#include <http_log.h>
+#include <openssl/crypto.h>
+
+#include "as_private.h"
+#include "oa2_client.h"
+#include "oa2_uri.h"
+
+/* Defaults live here and are applied by the getters at read time. */
+static const struct {
+    apr_int64_t access_token_lifetime;
+    unsigned int grant_types;
+} defaults = {
+    3600,
+    OA2_GRANT_DEFAULTS,
+};
+
+void *oauth2_as_create_srv_conf(apr_pool_t *p, server_rec *s)
+{
+    oauth2_as_srv_conf *conf = apr_pcalloc(p, sizeof(*conf));
+
+    (void)s;
+    conf->access_token_lifetime = -1;
+    conf->grant_types = -1;
+    return conf;
+}
+
+void *oauth2_as_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    const oauth2_as_srv_conf *base = basev, *add = addv;
+    oauth2_as_srv_conf *conf = apr_pcalloc(p, sizeof(*conf));
+
+    conf->issuer = add->issuer ? add->issuer : base->issuer;
+    conf->keys = add->keys ? add->keys : base->keys;
+    conf->secret = add->secret ? add->secret : base->secret;
+    conf->secret_len = add->secret ? add->secret_len : base->secret_len;
+    conf->scopes = add->scopes ? add->scopes : base->scopes;
+    conf->access_token_lifetime = add->access_token_lifetime != -1
+        ? add->access_token_lifetime : base->access_token_lifetime;
+    conf->default_audience = add->default_audience
+        ? add->default_audience : base->default_audience;
+    conf->grant_types = add->grant_types != -1 ? add->grant_types
+                                               : base->grant_types;
+    return conf;
+}
+
+oauth2_as_srv_conf *oauth2_as_srv(const server_rec *s)
+{
+    return ap_get_module_config(s->module_config, &oauth2_as_module);
+}
+
+int oauth2_as_enabled(const oauth2_as_srv_conf *conf)
+{
+    return conf != NULL && conf->issuer != NULL;
+}
+
+apr_int64_t oauth2_as_access_token_lifetime(const oauth2_as_srv_conf *conf)
+{
+    return conf->access_token_lifetime != -1
+        ? (apr_int64_t)apr_time_sec(conf->access_token_lifetime)
+        : defaults.access_token_lifetime;
+}
+
+unsigned int oauth2_as_grant_types(const oauth2_as_srv_conf *conf)
+{
+    return conf->grant_types != -1 ? (unsigned int)conf->grant_types
+                                   : defaults.grant_types;
+}
+
+const oa2_jwk_t *oauth2_as_signing_key(const oauth2_as_srv_conf *conf)
+{
+    return APR_ARRAY_IDX(conf->keys, 0, const oa2_jwk_t *);
+}
+
+const char *oauth2_as_scope_text(const oauth2_as_srv_conf *conf,
+                                 const char *name)
+{
+    int i;
+
+    for (i = 0; conf->scopes != NULL && i < conf->scopes->nelts; i++) {
+        const oauth2_as_scope_def *d =
+            &APR_ARRAY_IDX(conf->scopes, i, oauth2_as_scope_def);
+        if (strcmp(d->name, name) == 0) {
+            return d->text;
+        }
+    }
+    return NULL;
+}
+
+static oauth2_as_srv_conf *cmd_conf(cmd_parms *cmd)
+{
+    return ap_get_module_config(cmd->server->module_config,
+                                &oauth2_as_module);
+}
+
+static const char *set_issuer(cmd_parms *cmd, void *dc, const char *arg)
+{
+    apr_uri_t u;
+    const char *why = oa2_uri_check_https(cmd->pool, arg, 1);
+
+    (void)dc;
+    if (why == NULL && (apr_uri_parse(cmd->pool, arg, &u) != APR_SUCCESS
+                        || u.query != NULL)) {
+        why = "must not contain a query";
+    }
+    if (why != NULL) {
+        return apr_psprintf(cmd->pool, "%s %s: %s (an https URL, or http on "
+                            "a loopback address for testing)",
+                            cmd->cmd->name, arg, why);
+    }
+    cmd_conf(cmd)->issuer = arg;
+    return NULL;
+}
+
+static const char *add_signing_key(cmd_parms *cmd, void *dc,
+                                   const char *path, const char *kid)
+{
+    oauth2_as_srv_conf *conf = cmd_conf(cmd);
+    const char *file = ap_server_root_relative(cmd->pool, path);
+    const char *why;
+    oa2_jwk_t *key;
+    int i;
+
+    (void)dc;
+    if (file == NULL) {
+        return apr_psprintf(cmd->pool, "%s: invalid path %s",
+                            cmd->cmd->name, path);
+    }
+    if (oa2_jwk_load_pem_file(cmd->pool, file, kid, &key, &why)
+        != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, why);
+    }
+    if (conf->keys == NULL) {
+        conf->keys = apr_array_make(cmd->pool, 2, sizeof(oa2_jwk_t *));
+        if (!key->is_private) {
+            return apr_psprintf(cmd->pool, "%s %s: the first key signs "
+                                "tokens and must be a private key",
+                                cmd->cmd->name, path);
+        }
+    }
+    for (i = 0; i < conf->keys->nelts; i++) {
+        if (strcmp(APR_ARRAY_IDX(conf->keys, i, oa2_jwk_t *)->kid,
+                   key->kid) == 0) {
+            return apr_psprintf(cmd->pool, "%s: kid %s is used twice",
+                                cmd->cmd->name, key->kid);
+        }
+    }
+    APR_ARRAY_PUSH(conf->keys, oa2_jwk_t *) = key;
+    return NULL;
+}
+
+/* The secret's bytes, wiped when the configuration pool goes away. */
+typedef struct {
+    unsigned char *bytes;
+    apr_size_t len;
+} as_secret;
+
+static apr_status_t secret_cleanup(void *data)
+{
+    as_secret *sec = data;
+
+    OPENSSL_cleanse(sec->bytes, sec->len);
+    return APR_SUCCESS;
+}
+
+static const char *set_secret(cmd_parms *cmd, void *dc, const char *arg)
+{
+    oauth2_as_srv_conf *conf = cmd_conf(cmd);
+    as_secret *sec = apr_pcalloc(cmd->pool, sizeof(*sec));
+    const char *path;
+    apr_file_t *f;
+    apr_status_t rv;
+
+    (void)dc;
+    if (strncmp(arg, "file:", 5) != 0) {
+        return apr_psprintf(cmd->pool, "%s must be file:<path> (a file of "
+                            "at least %d bytes, e.g. 64 hex characters)",
+                            cmd->cmd->name, AS_SECRET_MIN_LEN);
+    }
+    path = ap_server_root_relative(cmd->pool, arg + 5);
+    if (path == NULL) {
+        return apr_psprintf(cmd->pool, "%s: invalid path", cmd->cmd->name);
+    }
+    rv = apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->pool);
+    if (rv != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "%s: cannot open %s: %pm",
+                            cmd->cmd->name, path, &rv);
+    }
+    sec->len = 4096;
+    sec->bytes = apr_palloc(cmd->pool, sec->len);
+    apr_pool_cleanup_register(cmd->pool, sec, secret_cleanup,
+                              apr_pool_cleanup_null);
+    rv = apr_file_read_full(f, sec->bytes, sec->len, &sec->len);
+    apr_file_close(f);
+    if (rv != APR_SUCCESS && rv != APR_EOF) {
+        return apr_psprintf(cmd->pool, "%s: cannot read %s: %pm",
+                            cmd->cmd->name, path, &rv);
+    }
+    while (sec->len > 0 && apr_isspace(sec->bytes[sec->len - 1])) {
+        sec->len--;
+    }
+    if (sec->len < AS_SECRET_MIN_LEN) {
+        return apr_psprintf(cmd->pool, "%s: %s holds %" APR_SIZE_T_FMT
+                            " bytes; at least %d are needed (e.g. `openssl "
+                            "rand -hex 32`)", cmd->cmd->name, path, sec->len,
+                            AS_SECRET_MIN_LEN);
+    }
+    conf->secret = sec->bytes;
+    conf->secret_len = sec->len;
+    return NULL;
+}
+
+static const char *add_scope(cmd_parms *cmd, void *dc, const char *name,
+                             const char *text)
+{
+    oauth2_as_srv_conf *conf = cmd_conf(cmd);
+    oauth2_as_scope_def *d;
+
+    (void)dc;
+    if (!oa2_scope_token_valid(name)) {
+        return apr_psprintf(cmd->pool, "%s: %s is not a valid scope token",
+                            cmd->cmd->name, name);
+    }
+    if (conf->scopes == NULL) {
+        conf->scopes = apr_array_make(cmd->pool, 8,
+                                      sizeof(oauth2_as_scope_def));
+    }
+    if (oauth2_as_scope_text(conf, name) != NULL) {
+        return apr_psprintf(cmd->pool, "%s: scope %s is declared twice",
+                            cmd->cmd->name, name);
+    }
+    d = apr_array_push(conf->scopes);
+    d->name = name;
+    d->text = text ? text : name;
+    return NULL;
+}
+
+static const char *set_access_token_lifetime(cmd_parms *cmd, void *dc,
+                                             const char *arg)
+{
+    apr_interval_time_t t;
+
+    (void)dc;
+    if (ap_timeout_parameter_parse(arg, &t, "s") != APR_SUCCESS
+        || t < apr_time_from_sec(10) || t > apr_time_from_sec(86400)) {
+        return apr_psprintf(cmd->pool, "%s: %s is not a duration between "
+                            "10s and 24h (e.g. 3600, 15m, 1h)",
+                            cmd->cmd->name, arg);
+    }
+    cmd_conf(cmd)->access_token_lifetime = t;
+    return NULL;
+}
+
+static const char *set_default_audience(cmd_parms *cmd, void *dc,
+                                        const char *arg)
+{
+    apr_uri_t u;
+
+    (void)dc;
+    if (apr_uri_parse(cmd->pool, arg, &u) != APR_SUCCESS
+        || u.scheme == NULL || strchr(arg, '#') != NULL) {
+        return apr_psprintf(cmd->pool, "%s: %s is not an absolute URI "
+                            "without fragment", cmd->cmd->name, arg);
+    }
+    cmd_conf(cmd)->default_audience = arg;
+    return NULL;
+}
+
+static const char *set_grant_types(cmd_parms *cmd, void *dc,
+                                   const char *args)
+{
+    unsigned int grants;
+    const char *bad;
+
+    (void)dc;
+    if (oa2_grant_list_parse(cmd->pool, args, &grants, &bad)
+        != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "%s: unknown grant type %s (known: "
+                            "%s)", cmd->cmd->name, bad,
+                            oa2_grant_list_text(cmd->pool, ~0u));
+    }
+    if (grants == 0) {
+        return apr_psprintf(cmd->pool, "%s needs at least one grant type",
+                            cmd->cmd->name);
+    }
+    cmd_conf(cmd)->grant_types = (int)grants;
+    return NULL;
+}
+
+const command_rec oauth2_as_cmds[] = {
+    AP_INIT_TAKE1(AS_ISSUER, set_issuer, NULL, RSRC_CONF,
+        "The issuer URL (iss) of this authorization server; required"),
+    AP_INIT_TAKE12(AS_SIGNING_KEY, add_signing_key, NULL, RSRC_CONF,
+        "A PEM key (EC P-256, RSA >= 2048 or Ed25519) and optional kid; "
+        "repeatable, the first signs, all are published in the JWKS"),
+    AP_INIT_TAKE1(AS_SECRET, set_secret, NULL, RSRC_CONF,
+        "file:<path> holding at least 32 bytes used to MAC CSRF and state "
+        "values; the same on every node; required"),
+    AP_INIT_TAKE12(AS_SCOPE, add_scope, NULL, RSRC_CONF,
+        "Declares a scope and the text shown on the consent page; "
+        "repeatable"),
+    AP_INIT_TAKE1(AS_ACCESS_TOKEN_LIFETIME, set_access_token_lifetime, NULL,
+        RSRC_CONF, "Lifetime of access tokens (default 1h)"),
+    AP_INIT_TAKE1(AS_DEFAULT_AUDIENCE, set_default_audience, NULL, RSRC_CONF,
+        "The aud of access tokens when the request names no resource "
+        "(default: the issuer)"),
+    AP_INIT_RAW_ARGS(AS_GRANT_TYPES, set_grant_types, NULL, RSRC_CONF,
+        "Grant types enabled server-wide (default: authorization_code "
+        "refresh_token client_credentials)"),
+    { NULL }
+};

@@ -1,0 +1,75 @@
+/* Licensed under the Apache License, Version 2.0 (see LICENSE). */
+/* as_config: mod_oauth2_as configuration: structs, directive names, getters that apply defaults. */
+#ifndef AS_CONFIG_H
+#define AS_CONFIG_H
+
+#include <httpd.h>
+#include <http_config.h>
+
+#include "oa2_jose.h"
+#include "oa2_scope.h"
+
+/* Directive names, written once for the command table and the messages. */
+#define AS_ISSUER               "OAuthASIssuer"
+#define AS_SIGNING_KEY          "OAuthASSigningKey"
+#define AS_SECRET               "OAuthASSecret"
+#define AS_SCOPE                "OAuthASScope"
+#define AS_ACCESS_TOKEN_LIFETIME "OAuthASAccessTokenLifetime"
+#define AS_DEFAULT_AUDIENCE     "OAuthASDefaultAudience"
+#define AS_GRANT_TYPES          "OAuthASGrantTypes"
+
+/* Secrets shorter than this refuse startup (DESIGN.md §8). */
+#define AS_SECRET_MIN_LEN 32
+
+/** One declared scope (OAuthASScope). */
+typedef struct oauth2_as_scope_def {
+    const char *name;
+    const char *text;
+} oauth2_as_scope_def;
+
+/** Per-server configuration. Unset: NULL pointers, -1 numbers. */
+typedef struct oauth2_as_srv_conf {
+    const char *issuer;
+    apr_array_header_t *keys;          /* oa2_jwk_t *: the first one signs */
+    const unsigned char *secret;       /* OAuthASSecret bytes */
+    apr_size_t secret_len;
+    apr_array_header_t *scopes;        /* oauth2_as_scope_def */
+    apr_interval_time_t access_token_lifetime;   /* -1: unset */
+    const char *default_audience;
+    int grant_types;                   /* OA2_GRANT_* mask, -1: unset */
+
+    /* Derived in post_config, read-only afterwards. */
+    oa2_scope_t *declared;             /* the scope registry as a set */
+    const char *base_path;             /* Location of SetHandler oauth2-as */
+    const char *jwks_text;             /* the JWKS document */
+    const char *metadata_text;         /* RFC 8414 document */
+    const char *well_known_path;       /* where the metadata is served */
+    const char *endpoint_base;         /* issuer origin + base_path */
+    const char *token_endpoint;        /* absolute URL */
+} oauth2_as_srv_conf;
+
+extern const command_rec oauth2_as_cmds[];
+
+void *oauth2_as_create_srv_conf(apr_pool_t *p, server_rec *s);
+void *oauth2_as_merge_srv_conf(apr_pool_t *p, void *basev, void *addv);
+
+/** @return the server's configuration */
+oauth2_as_srv_conf *oauth2_as_srv(const server_rec *s);
+
+/** @return non-zero when the AS is configured for this server */
+int oauth2_as_enabled(const oauth2_as_srv_conf *conf);
+
+/** @return access token lifetime in seconds (default 3600) */
+apr_int64_t oauth2_as_access_token_lifetime(const oauth2_as_srv_conf *conf);
+
+/** @return enabled grants (default OA2_GRANT_DEFAULTS) */
+unsigned int oauth2_as_grant_types(const oauth2_as_srv_conf *conf);
+
+/** @return the key that signs tokens */
+const oa2_jwk_t *oauth2_as_signing_key(const oauth2_as_srv_conf *conf);
+
+/** @return the consent text of a declared scope, or NULL */
+const char *oauth2_as_scope_text(const oauth2_as_srv_conf *conf,
+                                 const char *name);
+
+#endif

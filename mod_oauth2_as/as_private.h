@@ -1,0 +1,89 @@
+/* Licensed under the Apache License, Version 2.0 (see LICENSE). */
+/* as_private: what the files of mod_oauth2_as share: the module, log tags, endpoint prototypes. */
+#ifndef AS_PRIVATE_H
+#define AS_PRIVATE_H
+
+#include <httpd.h>
+#include <http_config.h>
+#include <http_log.h>
+
+#include "as_config.h"
+#include "oa2_error.h"
+
+/* Our own log tags (STYLE.md §5): OA1xxxx for the AS. */
+#define OA2LOGNO(n) "OA" #n ": "
+
+extern module AP_MODULE_DECLARE_DATA oauth2_as_module;
+#ifndef AS_DECLARES_MODULE
+APLOG_USE_MODULE(oauth2_as);
+#endif
+
+#define AS_HANDLER_NAME "oauth2-as"
+#define AS_WELL_KNOWN "/.well-known/oauth-authorization-server"
+
+/* Request bodies larger than this are refused (413 / invalid_request). */
+#define AS_MAX_BODY 65536
+
+/* ---- as_request.c: reading requests ---- */
+
+/**
+ * Reads a POSTed application/x-www-form-urlencoded body into a table
+ * (repeated parameters refused).
+ * @param err invalid_request (400, or 405/415/413 where fitting)
+ */
+apr_status_t oauth2_as_read_form(request_rec *r, apr_table_t **params,
+                                 oa2_err_t *err);
+
+/**
+ * Reads a request body of at most `limit` bytes; the result is
+ * NUL-terminated.
+ */
+apr_status_t oauth2_as_read_body(request_rec *r, apr_size_t limit,
+                                 char **body, apr_size_t *len,
+                                 oa2_err_t *err);
+
+/**
+ * @return the Bearer token of the Authorization header, or NULL
+ */
+const char *oauth2_as_bearer_token(request_rec *r);
+
+/** @return the current time in whole seconds */
+apr_int64_t oauth2_as_now(void);
+
+/* ---- as_reply.c: writing responses ---- */
+
+/** Sends JSON with the given status and no-store caching headers. */
+int oauth2_as_reply_json(request_rec *r, int status, const char *json);
+
+/**
+ * Sends an RFC 6749 §5.2 error. With `basic_used` and 401, adds
+ * `WWW-Authenticate: Basic`.
+ */
+int oauth2_as_reply_error(request_rec *r, const oa2_err_t *err,
+                          int basic_used);
+
+/** Sends a 503 temporarily_unavailable JSON error. */
+int oauth2_as_reply_unavailable(request_rec *r);
+
+/* ---- as_dispatch.c: the handlers ---- */
+int oauth2_as_handler(request_rec *r);
+int oauth2_as_well_known_handler(request_rec *r);
+
+/* ---- endpoints ---- */
+int oauth2_as_token_handle(request_rec *r);
+int oauth2_as_register_handle(request_rec *r);
+int oauth2_as_client_config_handle(request_rec *r, const char *client_id);
+int oauth2_as_jwks_handle(request_rec *r);
+int oauth2_as_metadata_handle(request_rec *r);
+
+/* ---- as_metadata.c ---- */
+
+/**
+ * Computes the derived, read-only parts of a server's configuration:
+ * declared scope set, JWKS and RFC 8414 metadata documents.
+ * @param p pconf
+ */
+apr_status_t oauth2_as_metadata_init(apr_pool_t *p, server_rec *s,
+                                     oauth2_as_srv_conf *conf);
+
+#endif

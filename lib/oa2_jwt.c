@@ -90,13 +90,15 @@ apr_status_t oa2_jwt_check(const oa2_jws_t *jws, const oa2_jwt_rules_t *rules,
     if (rules->require_exp && !has_exp) {
         return jwt_err(err, "no expiry");
     }
-    if (has_exp && exp + rules->leeway <= rules->now) {
+    /* the leeway moves `now`, never the claim: claims are attacker-sized
+     * and exp + leeway could overflow */
+    if (has_exp && exp <= rules->now - rules->leeway) {
         return jwt_err(err, "expired");
     }
-    if (has_nbf && nbf - rules->leeway > rules->now) {
+    if (has_nbf && nbf > rules->now + rules->leeway) {
         return jwt_err(err, "not yet valid");
     }
-    if (has_iat && iat - rules->leeway > rules->now) {
+    if (has_iat && iat > rules->now + rules->leeway) {
         return jwt_err(err, "issued in the future");
     }
     if (rules->max_lifetime > 0 && has_exp

@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0 (see LICENSE). */
 /* oa2_uri: redirect-URI rules (RFC 6749 §3.1.2, RFC 8252, RFC 9700) and URL checks. */
 #include <string.h>
+#include <arpa/inet.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include <apr_uri.h>
@@ -9,10 +10,16 @@
 
 int oa2_uri_host_is_loopback(const char *host)
 {
+    struct in_addr a4;
+
     if (host == NULL) {
         return 0;
     }
-    return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0
+    /* a whole dotted-quad address: "127.0.0.1.evil.example" is a DNS name */
+    if (inet_pton(AF_INET, host, &a4) == 1) {
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    }
+    return strcmp(host, "::1") == 0
            || strcmp(host, "[::1]") == 0
            || strcasecmp(host, "localhost") == 0;
 }

@@ -1,0 +1,190 @@
+/* Licensed under the Apache License, Version 2.0 (see LICENSE). */
+/* rs_cache: verified tokens in an ap_socache (shmcb, memcache, redis), keyed by the token's SHA-256. */
+#include <string.h>
+#include <apr_strings.h>
+#include <httpd.h>
+#include <ap_provider.h>
+#include <http_log.h>
+#include <util_mutex.h>
+
+#include "oa2_token.h"
+#include "rs_private.h"
+
+#define RS_CACHE_MUTEX "oauth2-rs-cache"
+#define RS_CACHE_ID "oauth2_rs"
+#define RS_CACHE_MAX_VALUE 8192
+
+/* Created in post_config, re-attached in child_init. */
+static apr_global_mutex_t *cache_mutex;
+static const char *cache_mutex_file;
+
+void oauth2_rs_cache_pre_config(apr_pool_t *pconf)
+{
+    ap_mutex_register(pconf, RS_CACHE_MUTEX, NULL, APR_LOCK_DEFAULT, 0);
+}
+
+static apr_status_t create_instance(apr_pool_t *pconf, apr_pool_t *ptemp,
+                                    server_rec *s, oauth2_rs_srv_conf *c)
+{
+    static struct ap_socache_hints hints = { 64, 2048, 300 * APR_USEC_PER_SEC };
+    const char *spec = c->cache_spec ? c->cache_spec : "shmcb";
+    const char *sep = strchr(spec, ':');
+    const char *name = sep ? apr_pstrmemdup(ptemp, spec, sep - spec) : spec;
+    const char *err;
+    apr_status_t rv;
+
+    if (strcasecmp(spec, "none") == 0) {
+        return APR_SUCCESS;
+    }
+    c->cache = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
+                                  AP_SOCACHE_PROVIDER_VERSION);
+    if (c->cache == NULL) {
+        if (c->cache_spec == NULL) {
+            /* the default needs mod_socache_shmcb; without it, no cache */
+            ap_log_error(APLOG_MARK, APLOG_INFO, 0, s, OA2LOGNO(20201)
+                         "mod_socache_shmcb is not loaded: verified tokens "
+                         "are not cached");
+            return APR_SUCCESS;
+        }
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, OA2LOGNO(20202)
+                     "%s %s: no such socache provider (load "
+                     "mod_socache_%s)", RS_CACHE, spec, name);
+        return APR_EGENERAL;
+    }
+    err = c->cache->create(&c->cache_inst, sep ? sep + 1 : NULL, ptemp,
+                           pconf);
+    if (err != NULL) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, OA2LOGNO(20203)
+                     "%s %s: %s", RS_CACHE, spec, err);
+        return APR_EGENERAL;
+    }
+    rv = c->cache->init(c->cache_inst, RS_CACHE_ID, &hints, s, pconf);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, OA2LOGNO(20204)
+                     "%s %s: cannot initialise the cache", RS_CACHE, spec);
+        return rv;
+    }
+    return APR_SUCCESS;
+}
+
+static apr_status_t destroy_instance(void *data)
+{
+    oauth2_rs_srv_conf *c = data;
+
+    if (c->cache != NULL && c->cache_inst != NULL) {
+        c->cache->destroy(c->cache_inst, NULL);
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t oauth2_rs_cache_post_config(apr_pool_t *pconf,
+                                         apr_pool_t *ptemp, server_rec *s)
+{
+    oauth2_rs_srv_conf *main = oauth2_rs_srv(s);
+    server_rec *sp;
+    apr_status_t rv;
+
+    /* one instance, made for the main server and shared by vhosts */
+    rv = create_instance(pconf, ptemp, s, main);
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    if (main->cache_inst != NULL) {
+        apr_pool_cleanup_register(pconf, main, destroy_instance,
+                                  apr_pool_cleanup_null);
+    }
+    for (sp = s->next; sp != NULL; sp = sp->next) {
+        oauth2_rs_srv_conf *c = oauth2_rs_srv(sp);
+        c->cache = main->cache;
+        c->cache_inst = main->cache_inst;
+    }
+    if (main->cache != NULL
+        && (main->cache->flags & AP_SOCACHE_FLAG_NOTMPSAFE)) {
+        rv = ap_global_mutex_create(&cache_mutex, &cache_mutex_file,
+                                    RS_CACHE_MUTEX, NULL, s, pconf, 0);
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, OA2LOGNO(20205)
+                         "cannot create the cache mutex");
+            return rv;
+        }
+    }
+    return APR_SUCCESS;
+}
+
+void oauth2_rs_cache_child_init(apr_pool_t *p, server_rec *s)
+{
+    if (cache_mutex != NULL) {
+        apr_status_t rv = apr_global_mutex_child_init(
+            &cache_mutex, cache_mutex_file, p);
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, OA2LOGNO(20206)
+                         "cannot attach the cache mutex in a child");
+        }
+    }
+}
+
+/* Entry layout: "<thumbprint>\n<payload JSON>". */
+apr_status_t oauth2_rs_cache_get(request_rec *r, const unsigned char *hash,
+                                 const char **thumbprint,
+                                 const char **payload)
+{
+    oauth2_rs_srv_conf *c = oauth2_rs_srv(r->server);
+    unsigned char buf[RS_CACHE_MAX_VALUE];
+    unsigned int len = sizeof(buf) - 1;
+    const char *nl;
+    apr_status_t rv;
+
+    if (c->cache == NULL) {
+        return APR_NOTFOUND;
+    }
+    if (cache_mutex != NULL && apr_global_mutex_lock(cache_mutex)
+                               != APR_SUCCESS) {
+        return APR_NOTFOUND;
+    }
+    rv = c->cache->retrieve(c->cache_inst, r->server, hash, OA2_SHA256_LEN,
+                            buf, &len, r->pool);
+    if (cache_mutex != NULL) {
+        apr_global_mutex_unlock(cache_mutex);
+    }
+    if (rv != APR_SUCCESS || len == 0 || len >= sizeof(buf)) {
+        return APR_NOTFOUND;
+    }
+    buf[len] = '\0';
+    nl = memchr(buf, '\n', len);
+    if (nl == NULL) {
+        return APR_NOTFOUND;
+    }
+    *thumbprint = apr_pstrmemdup(r->pool, (const char *)buf,
+                                 (apr_size_t)(nl - (const char *)buf));
+    *payload = apr_pstrmemdup(r->pool, nl + 1,
+                              len - (apr_size_t)(nl + 1 - (const char *)buf));
+    return APR_SUCCESS;
+}
+
+void oauth2_rs_cache_put(request_rec *r, const unsigned char *hash,
+                         apr_int64_t expiry, const char *thumbprint,
+                         const char *payload)
+{
+    oauth2_rs_srv_conf *c = oauth2_rs_srv(r->server);
+    const char *value;
+    apr_size_t len;
+
+    if (c->cache == NULL) {
+        return;
+    }
+    value = apr_pstrcat(r->pool, thumbprint, "\n", payload, NULL);
+    len = strlen(value);
+    if (len >= RS_CACHE_MAX_VALUE) {
+        return;
+    }
+    if (cache_mutex != NULL && apr_global_mutex_lock(cache_mutex)
+                               != APR_SUCCESS) {
+        return;
+    }
+    c->cache->store(c->cache_inst, r->server, hash, OA2_SHA256_LEN,
+                    apr_time_from_sec(expiry), (unsigned char *)value,
+                    (unsigned int)len, r->pool);
+    if (cache_mutex != NULL) {
+        apr_global_mutex_unlock(cache_mutex);
+    }
+}

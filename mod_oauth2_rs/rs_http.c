@@ -1,0 +1,72 @@
+/* Licensed under the Apache License, Version 2.0 (see LICENSE). */
+/* rs_http: the outbound HTTP calls of the resource server, through libcurl. */
+#include <string.h>
+#include <apr_strings.h>
+#include <curl/curl.h>
+
+#include "rs_http.h"
+
+typedef struct {
+    apr_pool_t *p;
+    char *buf;
+    apr_size_t len;
+    apr_size_t cap;
+    apr_size_t limit;
+} body_sink;
+
+static size_t write_body(char *data, size_t size, size_t n, void *baton)
+{
+    body_sink *sink = baton;
+    size_t add = size * n;
+
+    if (sink->len + add > sink->limit) {
+        return 0;   /* aborts the transfer */
+    }
+    if (sink->len + add + 1 > sink->cap) {
+        apr_size_t cap = (sink->len + add + 1) * 2;
+        char *buf = apr_palloc(sink->p, cap);
+        if (sink->len > 0) {
+            memcpy(buf, sink->buf, sink->len);
+        }
+        sink->buf = buf;
+        sink->cap = cap;
+    }
+    memcpy(sink->buf + sink->len, data, add);
+    sink->len += add;
+    sink->buf[sink->len] = '\0';
+    return add;
+}
+
+apr_status_t oauth2_rs_http_get(apr_pool_t *p, const char *url,
+                                apr_size_t limit, oauth2_rs_http_reply *reply,
+                                const char **why)
+{
+    CURL *curl = curl_easy_init();
+    body_sink sink = { p, NULL, 0, 0, limit };
+    CURLcode rc;
+
+    if (curl == NULL) {
+        *why = "libcurl initialisation failed";
+        return APR_EGENERAL;
+    }
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "mod_oauth2_rs");
+    rc = curl_easy_perform(curl);
+    if (rc != CURLE_OK) {
+        *why = apr_pstrdup(p, curl_easy_strerror(rc));
+        curl_easy_cleanup(curl);
+        return APR_EGENERAL;
+    }
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply->status);
+    curl_easy_cleanup(curl);
+    reply->body = sink.buf ? sink.buf : apr_pstrdup(p, "");
+    reply->len = sink.len;
+    return APR_SUCCESS;
+}

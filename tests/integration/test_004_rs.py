@@ -1,0 +1,198 @@
+"""The resource server: RFC 6750 answers for every kind of token, scopes, Require composition, claims."""
+import time
+
+import pytest
+import requests
+
+from conftest import cc_client, cc_token
+from harness.tokens import forge, hs256_with_public_key, load_key, unsigned
+
+
+def get(httpd, path, token=None, headers=None):
+    h = dict(headers or {})
+    if token is not None:
+        h["Authorization"] = "Bearer " + token
+    return requests.get(httpd.url + path, headers=h, timeout=10)
+
+
+def challenge(r):
+    return r.headers.get("WWW-Authenticate", "")
+
+
+@pytest.fixture
+def as_key(keys):
+    return load_key(keys.path("es256.pem"))
+
+
+def test_rs_004_01_valid_token(default_conf):
+    tok = cc_token(default_conf, cc_client(default_conf))
+    r = get(default_conf, "/flickr/photos", tok)
+    assert r.status_code == 200
+    assert "beach.jpg" in r.text
+    # again: served from the validation cache, same answer
+    assert get(default_conf, "/flickr/photos", tok).status_code == 200
+
+
+def test_rs_004_02_no_token(default_conf):
+    r = get(default_conf, "/flickr/photos")
+    assert r.status_code == 401
+    assert challenge(r) == 'Bearer realm="oauth2"'       # no error attribute
+
+
+@pytest.mark.parametrize("case", [
+    "tampered-payload", "tampered-signature", "expired", "not-yet-valid", "wrong-iss",
+    "no-exp", "alg-none", "hs256-public-key", "unknown-kid", "wrong-typ",
+    "rs256-with-ec-kid", "foreign-key", "garbage",
+])
+def test_rs_004_03_invalid_tokens(default_conf, keys, as_key, case):
+    httpd = default_conf
+    iss = httpd.url
+    now = int(time.time())
+    if case == "tampered-payload":
+        good = cc_token(httpd, cc_client(httpd))
+        h, p, s = good.split(".")
+        import base64
+        import json
+        claims = json.loads(base64.urlsafe_b64decode(p + "=="))
+        claims["scope"] = "photos admin"
+        p = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+        tok = ".".join([h, p, s])
+    elif case == "tampered-signature":
+        good = cc_token(httpd, cc_client(httpd))
+        tok = good[:-6] + ("AAAAAA" if not good.endswith("AAAAAA") else "BBBBBB")
+    elif case == "expired":
+        tok = forge(as_key, iss=iss, exp=now - 120, iat=now - 600)
+    elif case == "not-yet-valid":
+        tok = forge(as_key, iss=iss, nbf=now + 600)
+    elif case == "wrong-iss":
+        tok = forge(as_key, iss="https://evil.example.com")
+    elif case == "no-exp":
+        tok = forge(as_key, iss=iss, exp=None)
+    elif case == "alg-none":
+        tok = unsigned({"iss": iss, "sub": "x", "exp": now + 300, "scope": "photos"})
+    elif case == "hs256-public-key":
+        with open(keys.path("es256.pub.pem"), "rb") as f:
+            tok = hs256_with_public_key(f.read(), {"iss": iss, "sub": "x", "exp": now + 300,
+                                                   "scope": "photos"})
+    elif case == "unknown-kid":
+        tok = forge(as_key, iss=iss, kid="k9")
+    elif case == "wrong-typ":
+        tok = forge(as_key, iss=iss, typ="JWT")
+    elif case == "rs256-with-ec-kid":
+        tok = forge(load_key(keys.path("rs256.pem")), iss=iss, kid="k1", alg="RS256")
+    elif case == "foreign-key":
+        tok = forge(load_key(keys.path("other-es256.pem")), iss=iss, kid="k1")
+    else:
+        tok = "not.a.jwt"
+    r = get(httpd, "/flickr/photos", tok)
+    assert r.status_code == 401, (case, r.status_code)
+    assert 'error="invalid_token"' in challenge(r)
+
+
+def test_rs_004_04_forged_valid_token_accepted(default_conf, as_key):
+    """The control for the cases above: the same forging, done right, passes."""
+    tok = forge(as_key, iss=default_conf.url)
+    assert get(default_conf, "/flickr/photos", tok).status_code == 200
+
+
+def test_rs_004_05_second_key_rs256(default_conf, keys):
+    tok = forge(load_key(keys.path("rs256.pem")), iss=default_conf.url, kid="k2", alg="RS256")
+    assert get(default_conf, "/flickr/photos", tok).status_code == 200
+
+
+def test_rs_004_06_insufficient_scope(default_conf):
+    c = cc_client(default_conf, scope="userinfo/readonly")
+    tok = cc_token(default_conf, c)
+    r = get(default_conf, "/flickr/photos", tok)
+    assert r.status_code == 403
+    assert 'error="insufficient_scope"' in challenge(r)
+    assert 'scope="photos"' in challenge(r)
+
+
+def test_rs_004_07_audience(default_conf, as_key):
+    httpd = default_conf
+    ok = forge(as_key, iss=httpd.url, aud="https://api.example.com")
+    both = forge(as_key, iss=httpd.url, aud=["https://other.example", "https://api.example.com"])
+    wrong = forge(as_key, iss=httpd.url, aud="https://other.example")
+    none = forge(as_key, iss=httpd.url)
+    assert get(httpd, "/aud/index.json", ok).status_code == 200
+    assert get(httpd, "/aud/index.json", both).status_code == 200
+    for tok in (wrong, none):
+        r = get(httpd, "/aud/index.json", tok)
+        assert r.status_code == 401 and 'error="invalid_token"' in challenge(r)
+
+
+def test_rs_004_08_require_any(default_conf, as_key):
+    """<RequireAny> Require oauth2-scope admin | Require oauth2-claim client_id trusted-app."""
+    httpd = default_conf
+    admin = forge(as_key, iss=httpd.url, scope="admin")
+    trusted = forge(as_key, iss=httpd.url, scope="photos", client_id="trusted-app")
+    neither = forge(as_key, iss=httpd.url, scope="photos", client_id="someone")
+    assert get(httpd, "/api/index.json", admin).status_code == 200
+    assert get(httpd, "/api/index.json", trusted).status_code == 200
+    r = get(httpd, "/api/index.json", neither)
+    assert r.status_code == 403
+    assert 'error="insufficient_scope"' in challenge(r)
+    r = get(httpd, "/api/index.json")
+    assert r.status_code == 401 and challenge(r) == 'Bearer realm="oauth2"'
+    r = get(httpd, "/api/index.json", "garbage.x.y")
+    assert r.status_code == 401 and 'error="invalid_token"' in challenge(r)
+    httpd.expect_log("AH01631")
+
+
+def test_rs_004_09_claims_passed(default_conf, as_key):
+    httpd = default_conf
+    tok = forge(as_key, iss=httpd.url, sub="alice@example.com", client_id="app-1",
+                extra_claim="a\r\nInjected: yes")
+    r = get(httpd, "/cgi-bin/echo", tok, headers={"OAuth2-Claim-sub": "mallory"})
+    assert r.status_code == 200, r.text
+    lines = r.text.splitlines()
+    assert "REMOTE_USER=alice@example.com" in lines
+    assert "AUTH_TYPE=Bearer" in lines
+    assert "OAUTH2_CLAIM_sub=alice@example.com" in lines
+    assert "OAUTH2_CLAIM_client_id=app-1" in lines
+    assert "OAUTH2_CLAIM_scope=photos" in lines
+    assert "HTTP_OAUTH2_CLAIM_SUB=alice@example.com" in lines       # header form
+    assert "mallory" not in r.text                                   # spoof stripped
+    assert "Injected: yes" not in r.headers
+    assert any(l.startswith("OAUTH2_CLAIM_extra_claim=a  Injected") for l in lines)
+
+
+def test_rs_004_10_cached_token_not_accepted_with_other_keys(default_conf):
+    """A token verified (and cached) at one location fails at one trusting other keys."""
+    tok = cc_token(default_conf, cc_client(default_conf))
+    assert get(default_conf, "/flickr/photos", tok).status_code == 200
+    r = get(default_conf, "/other/", tok)
+    assert r.status_code == 401 and 'error="invalid_token"' in challenge(r)
+
+
+@pytest.mark.parametrize("header,status", [
+    ("Bearer", 400), ("Bearer a b", 400), ("Bearer tok%en", 400), ("Bearer ====", 400),
+])
+def test_rs_004_11_malformed_header(default_conf, header, status):
+    r = requests.get(default_conf.url + "/flickr/photos", headers={"Authorization": header},
+                     timeout=5)
+    assert r.status_code == status
+    assert 'error="invalid_request"' in challenge(r)
+
+
+def test_rs_004_12_token_in_query(default_conf):
+    tok = cc_token(default_conf, cc_client(default_conf))
+    # not accepted by default: as if no token was sent
+    r = requests.get(default_conf.url + "/flickr/photos?access_token=" + tok, timeout=5)
+    assert r.status_code == 401 and challenge(r) == 'Bearer realm="oauth2"'
+    # accepted where enabled, but never twice
+    r = requests.get(default_conf.url + "/query/?access_token=" + tok, timeout=5)
+    assert r.status_code == 404            # authorized; no such file
+    r = requests.get(default_conf.url + "/query/?access_token=" + tok,
+                     headers={"Authorization": "Bearer " + tok}, timeout=5)
+    assert r.status_code == 400 and 'error="invalid_request"' in challenge(r)
+
+
+def test_rs_004_13_oversized_token(default_conf):
+    r = get(default_conf, "/flickr/photos", "a" * 20000)
+    assert r.status_code == 401 and 'error="invalid_token"' in challenge(r)
+
+
+def test_rs_004_14_open_location_untouched(default_conf):
+    assert get(default_conf, "/open/index.json").status_code == 200

@@ -24,8 +24,10 @@ apr_status_t oa2_b64url_decode(apr_pool_t *p, const char *in, apr_size_t len,
                                unsigned char **out, apr_size_t *out_len);
 
 /**
- * Decodes standard base64 (RFC 4648 §4) with optional '=' padding, as in
- * HTTP Basic credentials. Whitespace and other characters are refused.
+ * Decodes standard base64 (RFC 4648 §4), as in HTTP Basic credentials. The
+ * length must be a multiple of 4, with the '=' padding §4 requires (so
+ * unpadded input is refused); whitespace, other characters and non-zero
+ * trailing bits are refused too.
  */
 apr_status_t oa2_b64_decode(apr_pool_t *p, const char *in, apr_size_t len,
                             unsigned char **out, apr_size_t *out_len);

@@ -215,6 +215,19 @@ apr_status_t oa2_jwk_from_pkey(apr_pool_t *p, EVP_PKEY *pkey,
     return APR_SUCCESS;
 }
 
+/* strstr() within len bytes: the PEM need not be NUL-terminated. */
+static int pem_has(const char *pem, apr_size_t len, const char *marker)
+{
+    apr_size_t n = strlen(marker), i;
+
+    for (i = 0; i + n <= len; i++) {
+        if (memcmp(pem + i, marker, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* A passphrase callback that refuses, so OpenSSL never prompts. */
 static int no_passphrase(char *buf, int size, int rwflag, void *u)
 {
@@ -239,14 +252,14 @@ apr_status_t oa2_jwk_load_pem(apr_pool_t *p, const char *pem, apr_size_t len,
         *why = "out of memory";
         return APR_ENOMEM;
     }
-    if (strstr(pem, "PRIVATE KEY-----") != NULL) {
+    if (pem_has(pem, len, "PRIVATE KEY-----")) {
         pkey = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
         is_private = 1;
     }
-    else if (strstr(pem, "-----BEGIN PUBLIC KEY-----") != NULL) {
+    else if (pem_has(pem, len, "-----BEGIN PUBLIC KEY-----")) {
         pkey = PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL);
     }
-    else if (strstr(pem, "-----BEGIN CERTIFICATE-----") != NULL) {
+    else if (pem_has(pem, len, "-----BEGIN CERTIFICATE-----")) {
         X509 *x = PEM_read_bio_X509(bio, NULL, no_passphrase, NULL);
         if (x != NULL) {
             pkey = X509_get_pubkey(x);

@@ -12,10 +12,12 @@
 #define OA2_JSON_MAX_DEPTH 16
 
 /**
- * Parses exactly `len` bytes of JSON text; trailing garbage, NUL bytes,
- * nesting deeper than OA2_JSON_MAX_DEPTH and invalid UTF-8 are refused.
+ * Parses exactly `len` bytes of JSON text; trailing garbage, NUL bytes
+ * (also escaped as \u0000), nesting deeper than OA2_JSON_MAX_DEPTH and
+ * invalid UTF-8 are refused.
  * @param p pool whose cleanup releases the object
- * @param out the parsed value (any JSON type)
+ * @param out the parsed value (any JSON type but a bare null, which json-c
+ *        cannot return as an object and is refused)
  * @return APR_SUCCESS or APR_EINVAL; logs nothing
  */
 apr_status_t oa2_json_parse(apr_pool_t *p, const char *text, apr_size_t len,
@@ -52,7 +54,8 @@ const char *oa2_json_get_string(json_object *obj, const char *key);
 
 /**
  * Reads an integer member (JSON number without fraction).
- * @return APR_SUCCESS, APR_NOTFOUND when absent, APR_EINVAL when not an integer
+ * @return APR_SUCCESS, APR_NOTFOUND when absent, APR_EINVAL when not an
+ *         integer or above INT64_MAX
  */
 apr_status_t oa2_json_get_int64(json_object *obj, const char *key,
                                 apr_int64_t *out);

@@ -110,7 +110,32 @@ const char *oa2_uri_check_redirect(apr_pool_t *p, const char *uri)
     return NULL;
 }
 
-int oa2_uri_redirect_match(const apr_array_header_t *registered,
+/* RFC 8252 §7.3: for loopback IP redirects the port may differ, since a
+ * native app takes whatever port is free. Everything else stays exact. */
+static int loopback_match(apr_pool_t *p, const char *registered,
+                          const char *requested)
+{
+    apr_uri_t a, b;
+
+    if (apr_uri_parse(p, registered, &a) != APR_SUCCESS
+        || apr_uri_parse(p, requested, &b) != APR_SUCCESS
+        || a.scheme == NULL || b.scheme == NULL
+        || strcmp(a.scheme, "http") != 0 || strcmp(b.scheme, "http") != 0
+        || a.hostname == NULL || b.hostname == NULL
+        || strcmp(a.hostname, b.hostname) != 0
+        || (strcmp(a.hostname, "127.0.0.1") != 0
+            && strcmp(a.hostname, "::1") != 0)
+        || a.user != NULL || b.user != NULL
+        || a.fragment != NULL || b.fragment != NULL) {
+        return 0;
+    }
+    return strcmp(a.path ? a.path : "", b.path ? b.path : "") == 0
+           && strcmp(a.query ? a.query : "", b.query ? b.query : "") == 0
+           && (a.query == NULL) == (b.query == NULL);
+}
+
+int oa2_uri_redirect_match(apr_pool_t *p,
+                           const apr_array_header_t *registered,
                            const char *requested)
 {
     int i;
@@ -119,8 +144,8 @@ int oa2_uri_redirect_match(const apr_array_header_t *registered,
         return 0;
     }
     for (i = 0; i < registered->nelts; i++) {
-        if (strcmp(APR_ARRAY_IDX(registered, i, const char *), requested)
-            == 0) {
+        const char *r = APR_ARRAY_IDX(registered, i, const char *);
+        if (strcmp(r, requested) == 0 || loopback_match(p, r, requested)) {
             return 1;
         }
     }

@@ -33,11 +33,15 @@ const char *oa2_uri_check_redirect(apr_pool_t *p, const char *uri);
 
 /**
  * Exact string comparison of a requested redirect URI with each registered
- * one (RFC 9700 §4.1.3: no pattern, no prefix, no normalisation).
+ * one (RFC 9700 §4.1.3: no pattern, no prefix, no normalisation). The one
+ * exception is RFC 8252 §7.3: an http redirect to the loopback IP literals
+ * 127.0.0.1 or [::1] matches with any port.
+ * @param p pool for parsing
  * @param registered array of const char *
  * @return non-zero on a match
  */
-int oa2_uri_redirect_match(const apr_array_header_t *registered,
+int oa2_uri_redirect_match(apr_pool_t *p,
+                           const apr_array_header_t *registered,
                            const char *requested);
 
 #endif

@@ -9,17 +9,27 @@
 #include <http_log.h>
 #include <openssl/crypto.h>
 
+#include "as_html.h"
 #include "as_private.h"
 #include "oa2_client.h"
+#include "oa2_duration.h"
 #include "oa2_uri.h"
 
 /* Defaults live here and are applied by the getters at read time. */
 static const struct {
     apr_int64_t access_token_lifetime;
     unsigned int grant_types;
+    apr_int64_t code_lifetime;
+    apr_int64_t refresh_token_lifetime;
+    int require_pkce;
+    int pkce_plain;
 } defaults = {
     3600,
     OA2_GRANT_DEFAULTS,
+    60,
+    14 * 86400,
+    0,
+    0,
 };
 
 void *oauth2_as_create_srv_conf(apr_pool_t *p, server_rec *s)
@@ -29,6 +39,10 @@ void *oauth2_as_create_srv_conf(apr_pool_t *p, server_rec *s)
     (void)s;
     conf->access_token_lifetime = -1;
     conf->grant_types = -1;
+    conf->code_lifetime = -1;
+    conf->refresh_token_lifetime = -1;
+    conf->require_pkce = -1;
+    conf->pkce_plain = -1;
     return conf;
 }
 
@@ -48,6 +62,18 @@ void *oauth2_as_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
         ? add->default_audience : base->default_audience;
     conf->grant_types = add->grant_types != -1 ? add->grant_types
                                                : base->grant_types;
+    conf->code_lifetime = add->code_lifetime != -1 ? add->code_lifetime
+                                                   : base->code_lifetime;
+    conf->refresh_token_lifetime = add->refresh_token_lifetime != -1
+        ? add->refresh_token_lifetime : base->refresh_token_lifetime;
+    conf->require_pkce = add->require_pkce != -1 ? add->require_pkce
+                                                 : base->require_pkce;
+    conf->pkce_plain = add->pkce_plain != -1 ? add->pkce_plain
+                                             : base->pkce_plain;
+    conf->consent_template = add->consent_template
+        ? add->consent_template : base->consent_template;
+    conf->consent_tmpl = add->consent_template ? add->consent_tmpl
+                                               : base->consent_tmpl;
     return conf;
 }
 
@@ -66,6 +92,31 @@ apr_int64_t oauth2_as_access_token_lifetime(const oauth2_as_srv_conf *conf)
     return conf->access_token_lifetime != -1
         ? (apr_int64_t)apr_time_sec(conf->access_token_lifetime)
         : defaults.access_token_lifetime;
+}
+
+apr_int64_t oauth2_as_code_lifetime(const oauth2_as_srv_conf *conf)
+{
+    return conf->code_lifetime != -1
+        ? (apr_int64_t)apr_time_sec(conf->code_lifetime)
+        : defaults.code_lifetime;
+}
+
+apr_int64_t oauth2_as_refresh_token_lifetime(const oauth2_as_srv_conf *conf)
+{
+    return conf->refresh_token_lifetime != -1
+        ? (apr_int64_t)apr_time_sec(conf->refresh_token_lifetime)
+        : defaults.refresh_token_lifetime;
+}
+
+int oauth2_as_require_pkce(const oauth2_as_srv_conf *conf)
+{
+    return conf->require_pkce != -1 ? conf->require_pkce
+                                    : defaults.require_pkce;
+}
+
+int oauth2_as_pkce_plain(const oauth2_as_srv_conf *conf)
+{
+    return conf->pkce_plain != -1 ? conf->pkce_plain : defaults.pkce_plain;
 }
 
 unsigned int oauth2_as_grant_types(const oauth2_as_srv_conf *conf)
@@ -242,19 +293,77 @@ static const char *add_scope(cmd_parms *cmd, void *dc, const char *name,
     return NULL;
 }
 
+/* A duration ("90", "90s", "15m", "1h", "14d") within [min, max]. */
+static const char *parse_duration(cmd_parms *cmd, const char *arg,
+                                  apr_int64_t min, apr_int64_t max,
+                                  const char *range,
+                                  apr_interval_time_t *out)
+{
+    apr_int64_t secs;
+
+    if (oa2_duration_parse(arg, &secs) != APR_SUCCESS || secs < min
+        || secs > max) {
+        return apr_psprintf(cmd->pool, "%s: %s is not a duration between "
+                            "%s (seconds, or with a unit: 90s, 15m, 1h, 14d)",
+                            cmd->cmd->name, arg, range);
+    }
+    *out = apr_time_from_sec(secs);
+    return NULL;
+}
+
 static const char *set_access_token_lifetime(cmd_parms *cmd, void *dc,
                                              const char *arg)
 {
-    apr_interval_time_t t;
+    (void)dc;
+    return parse_duration(cmd, arg, 10, 86400, "10s and 24h",
+                          &cmd_conf(cmd)->access_token_lifetime);
+}
+
+static const char *set_code_lifetime(cmd_parms *cmd, void *dc,
+                                     const char *arg)
+{
+    (void)dc;
+    return parse_duration(cmd, arg, 5, 600, "5s and 10m",
+                          &cmd_conf(cmd)->code_lifetime);
+}
+
+static const char *set_refresh_token_lifetime(cmd_parms *cmd, void *dc,
+                                              const char *arg)
+{
+    (void)dc;
+    return parse_duration(cmd, arg, 60, 366 * 86400, "1m and 366d",
+                          &cmd_conf(cmd)->refresh_token_lifetime);
+}
+
+static const char *set_require_pkce(cmd_parms *cmd, void *dc, int on)
+{
+    (void)dc;
+    cmd_conf(cmd)->require_pkce = on;
+    return NULL;
+}
+
+static const char *set_pkce_plain(cmd_parms *cmd, void *dc, int on)
+{
+    (void)dc;
+    cmd_conf(cmd)->pkce_plain = on;
+    return NULL;
+}
+
+static const char *set_consent_template(cmd_parms *cmd, void *dc,
+                                        const char *arg)
+{
+    oauth2_as_srv_conf *conf = cmd_conf(cmd);
+    const char *path = ap_server_root_relative(cmd->pool, arg), *why;
 
     (void)dc;
-    if (ap_timeout_parameter_parse(arg, &t, "s") != APR_SUCCESS
-        || t < apr_time_from_sec(10) || t > apr_time_from_sec(86400)) {
-        return apr_psprintf(cmd->pool, "%s: %s is not a duration between "
-                            "10s and 24h (e.g. 3600, 15m, 1h)",
-                            cmd->cmd->name, arg);
+    if (path == NULL
+        || oauth2_as_consent_template_load(cmd->pool, path,
+                                           &conf->consent_tmpl, &why)
+           != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, arg,
+                            path ? why : "invalid path");
     }
-    cmd_conf(cmd)->access_token_lifetime = t;
+    conf->consent_template = path;
     return NULL;
 }
 
@@ -314,5 +423,18 @@ const command_rec oauth2_as_cmds[] = {
     AP_INIT_RAW_ARGS(AS_GRANT_TYPES, set_grant_types, NULL, RSRC_CONF,
         "Grant types enabled server-wide (default: authorization_code "
         "refresh_token client_credentials)"),
+    AP_INIT_TAKE1(AS_CODE_LIFETIME, set_code_lifetime, NULL, RSRC_CONF,
+        "Lifetime of authorization codes (default 60s)"),
+    AP_INIT_TAKE1(AS_REFRESH_TOKEN_LIFETIME, set_refresh_token_lifetime,
+        NULL, RSRC_CONF, "Lifetime of refresh tokens (default 14d; each "
+        "rotation starts it again)"),
+    AP_INIT_FLAG(AS_REQUIRE_PKCE, set_require_pkce, NULL, RSRC_CONF,
+        "On: every client must use PKCE (default Off: public clients "
+        "only)"),
+    AP_INIT_FLAG(AS_PKCE_PLAIN, set_pkce_plain, NULL, RSRC_CONF,
+        "On: accept code_challenge_method=plain (default Off: S256 only)"),
+    AP_INIT_TAKE1(AS_CONSENT_TEMPLATE, set_consent_template, NULL, RSRC_CONF,
+        "An HTML file replacing the built-in consent page (placeholders are "
+        "checked at startup)"),
     { NULL }
 };

@@ -17,6 +17,11 @@
 #define AS_ACCESS_TOKEN_LIFETIME "OAuthASAccessTokenLifetime"
 #define AS_DEFAULT_AUDIENCE     "OAuthASDefaultAudience"
 #define AS_GRANT_TYPES          "OAuthASGrantTypes"
+#define AS_CODE_LIFETIME        "OAuthASCodeLifetime"
+#define AS_REFRESH_TOKEN_LIFETIME "OAuthASRefreshTokenLifetime"
+#define AS_REQUIRE_PKCE         "OAuthASRequirePKCE"
+#define AS_PKCE_PLAIN           "OAuthASPKCEPlain"
+#define AS_CONSENT_TEMPLATE     "OAuthASConsentTemplate"
 
 /* Secrets shorter than this refuse startup (DESIGN.md §8). */
 #define AS_SECRET_MIN_LEN 32
@@ -37,6 +42,12 @@ typedef struct oauth2_as_srv_conf {
     apr_interval_time_t access_token_lifetime;   /* -1: unset */
     const char *default_audience;
     int grant_types;                   /* OA2_GRANT_* mask, -1: unset */
+    apr_interval_time_t code_lifetime;           /* -1: unset */
+    apr_interval_time_t refresh_token_lifetime;  /* -1: unset */
+    int require_pkce;                  /* -1: unset */
+    int pkce_plain;                    /* -1: unset */
+    const char *consent_template;      /* the file, NULL: built in */
+    struct oa2_tmpl_t *consent_tmpl;   /* parsed from that file */
 
     /* Derived in post_config, read-only afterwards. */
     oa2_scope_t *declared;             /* the scope registry as a set */
@@ -61,6 +72,19 @@ int oauth2_as_enabled(const oauth2_as_srv_conf *conf);
 
 /** @return access token lifetime in seconds (default 3600) */
 apr_int64_t oauth2_as_access_token_lifetime(const oauth2_as_srv_conf *conf);
+
+/** @return code lifetime in seconds (default 60) */
+apr_int64_t oauth2_as_code_lifetime(const oauth2_as_srv_conf *conf);
+
+/** @return refresh token lifetime in seconds (default 14 days) */
+apr_int64_t oauth2_as_refresh_token_lifetime(const oauth2_as_srv_conf *conf);
+
+/** @return non-zero when PKCE is required of every client (default off;
+ *          public clients always need it) */
+int oauth2_as_require_pkce(const oauth2_as_srv_conf *conf);
+
+/** @return non-zero when code_challenge_method=plain is accepted */
+int oauth2_as_pkce_plain(const oauth2_as_srv_conf *conf);
 
 /** @return enabled grants (default OA2_GRANT_DEFAULTS) */
 unsigned int oauth2_as_grant_types(const oauth2_as_srv_conf *conf);

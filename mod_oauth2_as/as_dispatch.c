@@ -6,6 +6,7 @@
 #include <http_log.h>
 #include <http_protocol.h>
 
+#include "as_html.h"
 #include "as_private.h"
 
 /* The part of the URI after the handler's Location ("/token", ...). */
@@ -51,6 +52,21 @@ int oauth2_as_handler(request_rec *r)
     }
     if (strcmp(path, "/jwks") == 0) {
         return oauth2_as_jwks_handle(r);
+    }
+    if (strcmp(path, "/authorize") == 0) {
+        return oauth2_as_authorize_handle(r);
+    }
+    if (strncmp(path, "/account/", 9) == 0) {
+        return oauth2_as_account_handle(r, path + 9);
+    }
+    if (strcmp(path, "/account") == 0) {
+        apr_table_setn(r->headers_out, "Location",
+                       apr_pstrcat(r->pool, conf->base_path, "/account/",
+                                   NULL));
+        return HTTP_MOVED_PERMANENTLY;
+    }
+    if (strncmp(path, "/static/", 8) == 0) {
+        return oauth2_as_static_handle(r, path + 8);
     }
     if (strcmp(path, "/register") == 0) {
         return oauth2_as_register_handle(r);

@@ -21,7 +21,7 @@ apr_status_t oauth2_as_issue_access_token(request_rec *r,
     apr_int64_t now = oauth2_as_now();
     const char *payload;
 
-    out->jti = oa2_token_random(r->pool, 16);
+    out->jti = g->jti ? g->jti : oa2_token_random(r->pool, 16);
     if (out->jti == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OA2LOGNO(10301)
                       "the random generator failed");

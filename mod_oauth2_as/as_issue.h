@@ -16,6 +16,7 @@ typedef struct oauth2_as_grant {
     int has_user;               /* sub is a resource owner */
     const oa2_scope_t *scope;   /* granted scope */
     const char *audience;       /* aud */
+    const char *jti;            /* a pre-assigned jti, or NULL for a new one */
 } oauth2_as_grant;
 
 /** A minted access token. */

@@ -69,10 +69,16 @@ static const char *metadata_document(apr_pool_t *p,
                                      const oauth2_as_srv_conf *conf)
 {
     static const char *const auth_methods[] = {
-        OA2_AUTH_SECRET_BASIC, OA2_AUTH_SECRET_POST, NULL
+        OA2_AUTH_SECRET_BASIC, OA2_AUTH_SECRET_POST, OA2_AUTH_NONE, NULL
     };
-    static const char *const response_types[] = { "code", NULL };
-    static const char *const implemented[] = { "client_credentials", NULL };
+    static const char *const implemented[] = {
+        "authorization_code", "refresh_token", "client_credentials",
+        "implicit", NULL
+    };
+    static const char *const modes[] = { "query", "fragment", NULL };
+    static const char *const pkce_s256[] = { "S256", NULL };
+    static const char *const pkce_both[] = { "S256", "plain", NULL };
+    json_object *responses = json_object_new_array();
     json_object *o = oa2_json_object(p);
     json_object *grants = json_object_new_array();
     json_object *scopes = json_object_new_array();
@@ -80,6 +86,9 @@ static const char *metadata_document(apr_pool_t *p,
     int i;
 
     oa2_json_set_string(o, "issuer", conf->issuer);
+    oa2_json_set_string(o, "authorization_endpoint",
+                        apr_pstrcat(p, conf->endpoint_base, "/authorize",
+                                    NULL));
     oa2_json_set_string(o, "token_endpoint", conf->token_endpoint);
     oa2_json_set_string(o, "jwks_uri",
                         apr_pstrcat(p, conf->endpoint_base, "/jwks", NULL));
@@ -98,8 +107,16 @@ static const char *metadata_document(apr_pool_t *p,
         }
     }
     json_object_object_add(o, "grant_types_supported", grants);
-    add_strings(o, "response_types_supported", response_types);
+    json_object_array_add(responses, json_object_new_string("code"));
+    if (enabled & OA2_GRANT_IMPLICIT) {
+        json_object_array_add(responses, json_object_new_string("token"));
+    }
+    json_object_object_add(o, "response_types_supported", responses);
+    add_strings(o, "response_modes_supported", modes);
     add_strings(o, "token_endpoint_auth_methods_supported", auth_methods);
+    add_strings(o, "code_challenge_methods_supported",
+                oauth2_as_pkce_plain(conf) ? pkce_both : pkce_s256);
+    oa2_json_set_bool(o, "authorization_response_iss_parameter_supported", 1);
     return oa2_json_text(p, o);
 }
 

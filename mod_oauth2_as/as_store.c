@@ -22,6 +22,26 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire_fn;
 #define Q_INSERT_CLIENT "oauth2_as_insert_client"
 #define Q_UPDATE_CLIENT "oauth2_as_update_client"
 #define Q_DELETE_CLIENT "oauth2_as_delete_client"
+#define Q_SELECT_CONSENT "oauth2_as_select_consent"
+#define Q_UPSERT_CONSENT "oauth2_as_upsert_consent"
+#define Q_LIST_CONSENTS "oauth2_as_list_consents"
+#define Q_DELETE_CONSENT "oauth2_as_delete_consent"
+#define Q_REVOKE_USER_REFRESH "oauth2_as_revoke_user_refresh"
+#define Q_INSERT_NONCE "oauth2_as_insert_nonce"
+#define Q_INSERT_CODE "oauth2_as_insert_code"
+#define Q_CONSUME_CODE "oauth2_as_consume_code"
+#define Q_SELECT_USED_CODE "oauth2_as_select_used_code"
+#define Q_REVOKE_FAMILY "oauth2_as_revoke_family"
+#define Q_INSERT_REVOKED_JTI "oauth2_as_insert_revoked_jti"
+#define Q_INSERT_REFRESH "oauth2_as_insert_refresh"
+#define Q_SELECT_REFRESH "oauth2_as_select_refresh"
+#define Q_ROTATE_REFRESH "oauth2_as_rotate_refresh"
+
+#define CODE_COLUMNS "code_hash, client_id, username, redirect_uri, " \
+    "redirect_uri_given, scope, audience, code_challenge, " \
+    "code_challenge_method, created_at, expires_at, family_id, access_jti"
+#define REFRESH_COLUMNS "token_hash, family_id, client_id, username, " \
+    "scope, audience, created_at, expires_at, rotated_at, revoked_at"
 
 static const struct {
     const char *label;
@@ -40,6 +60,50 @@ static const struct {
       "%s::bigint WHERE client_id = %s" },
     { Q_DELETE_CLIENT,
       "DELETE FROM oauth2_client WHERE client_id = %s" },
+    { Q_SELECT_CONSENT,
+      "SELECT scope FROM oauth2_consent WHERE username = %s "
+      "AND client_id = %s" },
+    { Q_UPSERT_CONSENT,
+      "INSERT INTO oauth2_consent (username, client_id, scope, created_at, "
+      "updated_at) VALUES (%s, %s, %s, %s::bigint, %s::bigint) "
+      "ON CONFLICT (username, client_id) DO UPDATE SET scope = "
+      "EXCLUDED.scope, updated_at = EXCLUDED.updated_at" },
+    { Q_LIST_CONSENTS,
+      "SELECT s.client_id, c.metadata->>'client_name', s.scope, "
+      "s.created_at, s.updated_at FROM oauth2_consent s JOIN oauth2_client c "
+      "USING (client_id) WHERE s.username = %s ORDER BY s.updated_at DESC "
+      "LIMIT 500" },
+    { Q_DELETE_CONSENT,
+      "DELETE FROM oauth2_consent WHERE username = %s AND client_id = %s" },
+    { Q_REVOKE_USER_REFRESH,
+      "UPDATE oauth2_refresh_token SET revoked_at = %s::bigint "
+      "WHERE username = %s AND client_id = %s AND revoked_at IS NULL" },
+    { Q_INSERT_NONCE,
+      "INSERT INTO oauth2_used_nonce (nonce, expires_at) VALUES (%s, "
+      "%s::bigint) ON CONFLICT DO NOTHING" },
+    { Q_INSERT_CODE,
+      "INSERT INTO oauth2_code (" CODE_COLUMNS ") VALUES (%s, %s, %s, %s, "
+      "%s::boolean, %s, %s, %s, %s, %s::bigint, %s::bigint, %s, %s)" },
+    { Q_CONSUME_CODE,
+      "UPDATE oauth2_code SET used_at = %s::bigint WHERE code_hash = %s "
+      "AND used_at IS NULL RETURNING " CODE_COLUMNS },
+    { Q_SELECT_USED_CODE,
+      "SELECT " CODE_COLUMNS " FROM oauth2_code WHERE code_hash = %s" },
+    { Q_REVOKE_FAMILY,
+      "UPDATE oauth2_refresh_token SET revoked_at = %s::bigint "
+      "WHERE family_id = %s AND revoked_at IS NULL" },
+    { Q_INSERT_REVOKED_JTI,
+      "INSERT INTO oauth2_revoked_jti (jti, expires_at) VALUES (%s, "
+      "%s::bigint) ON CONFLICT DO NOTHING" },
+    { Q_INSERT_REFRESH,
+      "INSERT INTO oauth2_refresh_token (" REFRESH_COLUMNS ") VALUES (%s, "
+      "%s, %s, %s, %s, %s, %s::bigint, %s::bigint, NULL, NULL)" },
+    { Q_SELECT_REFRESH,
+      "SELECT " REFRESH_COLUMNS " FROM oauth2_refresh_token "
+      "WHERE token_hash = %s" },
+    { Q_ROTATE_REFRESH,
+      "UPDATE oauth2_refresh_token SET rotated_at = %s::bigint WHERE "
+      "token_hash = %s AND rotated_at IS NULL AND revoked_at IS NULL" },
 };
 
 #define N_STATEMENTS (sizeof(statements) / sizeof(statements[0]))
@@ -239,4 +303,311 @@ apr_status_t oauth2_as_store_client_delete(request_rec *r,
         return APR_NOTFOUND;
     }
     return rv;
+}
+
+/* ---- transactions ---------------------------------------------------- */
+
+/* Starts a transaction on this request's connection. */
+static apr_status_t tx_begin(request_rec *r, apr_dbd_transaction_t **tx)
+{
+    ap_dbd_t *dbd;
+
+    if (oauth2_as_schema_ensure(r) != APR_SUCCESS
+        || (dbd = dbd_acquire_fn(r)) == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OA2LOGNO(10105)
+                      "no database connection for a transaction");
+        return AS_STORE_EDB;
+    }
+    *tx = NULL;
+    if (apr_dbd_transaction_start(dbd->driver, r->pool, dbd->handle, tx)
+        != 0) {
+        return AS_STORE_EDB;
+    }
+    return APR_SUCCESS;
+}
+
+/* Commits when rv is APR_SUCCESS, else rolls back; returns rv (or
+ * AS_STORE_EDB when the commit itself fails). */
+static apr_status_t tx_end(request_rec *r, apr_dbd_transaction_t *tx,
+                           apr_status_t rv)
+{
+    ap_dbd_t *dbd = dbd_acquire_fn(r);
+
+    if (rv != APR_SUCCESS) {
+        apr_dbd_transaction_mode_set(dbd->driver, tx,
+                                     APR_DBD_TRANSACTION_ROLLBACK);
+    }
+    if (apr_dbd_transaction_end(dbd->driver, r->pool, tx) != 0
+        && rv == APR_SUCCESS) {
+        return AS_STORE_EDB;
+    }
+    return rv;
+}
+
+/* ---- consents ---------------------------------------------------------- */
+
+apr_status_t oauth2_as_store_consent_get(request_rec *r, const char *user,
+                                         const char *client_id,
+                                         const char **scope)
+{
+    const char *args[2] = { user, client_id };
+    apr_array_header_t *rows;
+    apr_status_t rv = sql_select(r, Q_SELECT_CONSENT, 1, &rows, 2, args);
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    if (rows->nelts == 0) {
+        return APR_NOTFOUND;
+    }
+    *scope = APR_ARRAY_IDX(rows, 0, const char **)[0];
+    return APR_SUCCESS;
+}
+
+apr_status_t oauth2_as_store_consent_put(request_rec *r, const char *user,
+                                         const char *client_id,
+                                         const char *scope)
+{
+    const char *now = i64(r->pool, oauth2_as_now());
+    const char *args[5] = { user, client_id, scope, now, now };
+    int nrows = 0;
+
+    return sql_exec(r, Q_UPSERT_CONSENT, &nrows, 5, args);
+}
+
+apr_status_t oauth2_as_store_consent_list(request_rec *r, const char *user,
+                                          apr_array_header_t **out)
+{
+    apr_array_header_t *rows;
+    apr_status_t rv = sql_select(r, Q_LIST_CONSENTS, 5, &rows, 1, &user);
+    int i;
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    *out = apr_array_make(r->pool, rows->nelts ? rows->nelts : 1,
+                          sizeof(oauth2_as_consent_rec));
+    for (i = 0; i < rows->nelts; i++) {
+        const char **cols = APR_ARRAY_IDX(rows, i, const char **);
+        oauth2_as_consent_rec *c = apr_array_push(*out);
+        c->client_id = cols[0];
+        c->client_name = cols[1];
+        c->scope = cols[2] ? cols[2] : "";
+        c->created_at = to_i64(cols[3]);
+        c->updated_at = to_i64(cols[4]);
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t oauth2_as_store_consent_revoke(request_rec *r, const char *user,
+                                            const char *client_id)
+{
+    const char *del[2] = { user, client_id };
+    const char *rev[3] = { i64(r->pool, oauth2_as_now()), user, client_id };
+    apr_dbd_transaction_t *tx;
+    int gone = 0, revoked = 0;
+    apr_status_t rv = tx_begin(r, &tx);
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    rv = sql_exec(r, Q_DELETE_CONSENT, &gone, 2, del);
+    if (rv == APR_SUCCESS) {
+        rv = sql_exec(r, Q_REVOKE_USER_REFRESH, &revoked, 3, rev);
+    }
+    rv = tx_end(r, tx, rv);
+    if (rv == APR_SUCCESS && gone == 0) {
+        return APR_NOTFOUND;
+    }
+    return rv;
+}
+
+apr_status_t oauth2_as_store_nonce_use(request_rec *r, const char *nonce,
+                                       apr_int64_t expires_at)
+{
+    const char *args[2] = { nonce, i64(r->pool, expires_at) };
+    int nrows = 0;
+    apr_status_t rv = sql_exec(r, Q_INSERT_NONCE, &nrows, 2, args);
+
+    if (rv == APR_SUCCESS && nrows == 0) {
+        return APR_EEXIST;
+    }
+    return rv;
+}
+
+/* ---- authorization codes ---------------------------------------------- */
+
+apr_status_t oauth2_as_store_code_insert(request_rec *r,
+                                         const oauth2_as_code_rec *c)
+{
+    const char *args[13];
+    int nrows = 0;
+
+    args[0] = c->code_hash;
+    args[1] = c->client_id;
+    args[2] = c->username;
+    args[3] = c->redirect_uri;
+    args[4] = c->redirect_uri_given ? "true" : "false";
+    args[5] = c->scope;
+    args[6] = c->audience;
+    args[7] = c->code_challenge;
+    args[8] = c->code_challenge_method;
+    args[9] = i64(r->pool, c->created_at);
+    args[10] = i64(r->pool, c->expires_at);
+    args[11] = c->family_id;
+    args[12] = c->access_jti;
+    return sql_exec(r, Q_INSERT_CODE, &nrows, 13, args);
+}
+
+static oauth2_as_code_rec *code_from_row(apr_pool_t *p, const char **cols)
+{
+    oauth2_as_code_rec *c = apr_pcalloc(p, sizeof(*c));
+
+    c->code_hash = cols[0];
+    c->client_id = cols[1];
+    c->username = cols[2];
+    c->redirect_uri = cols[3];
+    c->redirect_uri_given = cols[4] != NULL && strcmp(cols[4], "t") == 0;
+    c->scope = cols[5] ? cols[5] : "";
+    c->audience = cols[6];
+    c->code_challenge = cols[7];
+    c->code_challenge_method = cols[8];
+    c->created_at = to_i64(cols[9]);
+    c->expires_at = to_i64(cols[10]);
+    c->family_id = cols[11];
+    c->access_jti = cols[12];
+    return c;
+}
+
+apr_status_t oauth2_as_store_code_consume(request_rec *r,
+                                          const char *code_hash,
+                                          oauth2_as_code_rec **out,
+                                          int *replayed)
+{
+    const char *args[2] = { i64(r->pool, oauth2_as_now()), code_hash };
+    apr_array_header_t *rows;
+    apr_status_t rv = sql_select(r, Q_CONSUME_CODE, 13, &rows, 2, args);
+
+    *replayed = 0;
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    if (rows->nelts == 1) {
+        *out = code_from_row(r->pool, APR_ARRAY_IDX(rows, 0, const char **));
+        return APR_SUCCESS;
+    }
+    rv = sql_select(r, Q_SELECT_USED_CODE, 13, &rows, 1, &code_hash);
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    if (rows->nelts == 1) {
+        *out = code_from_row(r->pool, APR_ARRAY_IDX(rows, 0, const char **));
+        *replayed = 1;
+    }
+    return APR_NOTFOUND;
+}
+
+apr_status_t oauth2_as_store_grant_revoke(request_rec *r,
+                                          const char *family_id,
+                                          const char *jti,
+                                          apr_int64_t jti_expires_at)
+{
+    const char *fam[2] = { i64(r->pool, oauth2_as_now()), family_id };
+    const char *deny[2] = { jti, i64(r->pool, jti_expires_at) };
+    apr_dbd_transaction_t *tx;
+    int nrows = 0;
+    apr_status_t rv = tx_begin(r, &tx);
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    if (family_id != NULL) {
+        rv = sql_exec(r, Q_REVOKE_FAMILY, &nrows, 2, fam);
+    }
+    if (rv == APR_SUCCESS && jti != NULL) {
+        rv = sql_exec(r, Q_INSERT_REVOKED_JTI, &nrows, 2, deny);
+    }
+    return tx_end(r, tx, rv);
+}
+
+/* ---- refresh tokens -------------------------------------------------- */
+
+static const char **refresh_args(apr_pool_t *p,
+                                 const oauth2_as_refresh_rec *t)
+{
+    const char **args = apr_palloc(p, 8 * sizeof(char *));
+
+    args[0] = t->token_hash;
+    args[1] = t->family_id;
+    args[2] = t->client_id;
+    args[3] = t->username;
+    args[4] = t->scope;
+    args[5] = t->audience;
+    args[6] = i64(p, t->created_at);
+    args[7] = i64(p, t->expires_at);
+    return args;
+}
+
+apr_status_t oauth2_as_store_refresh_insert(request_rec *r,
+                                            const oauth2_as_refresh_rec *t)
+{
+    int nrows = 0;
+
+    return sql_exec(r, Q_INSERT_REFRESH, &nrows, 8,
+                    refresh_args(r->pool, t));
+}
+
+apr_status_t oauth2_as_store_refresh_get(request_rec *r,
+                                         const char *token_hash,
+                                         oauth2_as_refresh_rec **out)
+{
+    apr_array_header_t *rows;
+    const char **cols;
+    oauth2_as_refresh_rec *t;
+    apr_status_t rv = sql_select(r, Q_SELECT_REFRESH, 10, &rows, 1,
+                                 &token_hash);
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    if (rows->nelts == 0) {
+        return APR_NOTFOUND;
+    }
+    cols = APR_ARRAY_IDX(rows, 0, const char **);
+    t = apr_pcalloc(r->pool, sizeof(*t));
+    t->token_hash = cols[0];
+    t->family_id = cols[1];
+    t->client_id = cols[2];
+    t->username = cols[3];
+    t->scope = cols[4] ? cols[4] : "";
+    t->audience = cols[5];
+    t->created_at = to_i64(cols[6]);
+    t->expires_at = to_i64(cols[7]);
+    t->rotated_at = to_i64(cols[8]);
+    t->revoked_at = to_i64(cols[9]);
+    *out = t;
+    return APR_SUCCESS;
+}
+
+apr_status_t oauth2_as_store_refresh_rotate(request_rec *r,
+                                            const char *old_hash,
+                                            const oauth2_as_refresh_rec *neu)
+{
+    const char *rot[2] = { i64(r->pool, oauth2_as_now()), old_hash };
+    apr_dbd_transaction_t *tx;
+    int nrows = 0;
+    apr_status_t rv = tx_begin(r, &tx);
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    rv = sql_exec(r, Q_ROTATE_REFRESH, &nrows, 2, rot);
+    if (rv == APR_SUCCESS && nrows != 1) {
+        rv = APR_EEXIST;
+    }
+    if (rv == APR_SUCCESS) {
+        rv = sql_exec(r, Q_INSERT_REFRESH, &nrows, 8,
+                      refresh_args(r->pool, neu));
+    }
+    return tx_end(r, tx, rv);
 }

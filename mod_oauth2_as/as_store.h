@@ -59,4 +59,124 @@ apr_status_t oauth2_as_store_client_update(request_rec *r,
 apr_status_t oauth2_as_store_client_delete(request_rec *r,
                                            const char *client_id);
 
+/** An authorization code as stored (RFC 6749 §4.1.2 binding). */
+typedef struct oauth2_as_code_rec {
+    const char *code_hash;
+    const char *client_id;
+    const char *username;
+    const char *redirect_uri;
+    int redirect_uri_given;             /* the request named it */
+    const char *scope;
+    const char *audience;
+    const char *code_challenge;         /* NULL without PKCE */
+    const char *code_challenge_method;
+    apr_int64_t created_at;
+    apr_int64_t expires_at;
+    const char *family_id;              /* of the refresh tokens it yields */
+    const char *access_jti;             /* of the access token it yields */
+} oauth2_as_code_rec;
+
+/** A refresh token as stored. Times are 0 when NULL. */
+typedef struct oauth2_as_refresh_rec {
+    const char *token_hash;
+    const char *family_id;
+    const char *client_id;
+    const char *username;
+    const char *scope;
+    const char *audience;
+    apr_int64_t created_at;
+    apr_int64_t expires_at;
+    apr_int64_t rotated_at;
+    apr_int64_t revoked_at;
+} oauth2_as_refresh_rec;
+
+/** A remembered consent, with the client's display name. */
+typedef struct oauth2_as_consent_rec {
+    const char *client_id;
+    const char *client_name;
+    const char *scope;
+    apr_int64_t created_at;
+    apr_int64_t updated_at;
+} oauth2_as_consent_rec;
+
+/**
+ * The scope a user consented to for a client.
+ * @return APR_SUCCESS, APR_NOTFOUND or AS_STORE_EDB
+ */
+apr_status_t oauth2_as_store_consent_get(request_rec *r, const char *user,
+                                         const char *client_id,
+                                         const char **scope);
+
+/** Remembers (or widens) a consent. */
+apr_status_t oauth2_as_store_consent_put(request_rec *r, const char *user,
+                                         const char *client_id,
+                                         const char *scope);
+
+/**
+ * The user's consents, newest first.
+ * @param out array of oauth2_as_consent_rec
+ */
+apr_status_t oauth2_as_store_consent_list(request_rec *r, const char *user,
+                                          apr_array_header_t **out);
+
+/**
+ * Forgets a consent and revokes the refresh tokens the client holds for
+ * the user, in one transaction.
+ * @return APR_NOTFOUND when there was no consent
+ */
+apr_status_t oauth2_as_store_consent_revoke(request_rec *r, const char *user,
+                                            const char *client_id);
+
+/**
+ * Marks a CSRF nonce used until `expires_at`.
+ * @return APR_SUCCESS the first time, APR_EEXIST when already used
+ */
+apr_status_t oauth2_as_store_nonce_use(request_rec *r, const char *nonce,
+                                       apr_int64_t expires_at);
+
+/** Stores a new authorization code. */
+apr_status_t oauth2_as_store_code_insert(request_rec *r,
+                                         const oauth2_as_code_rec *c);
+
+/**
+ * Consumes a code in one statement (UPDATE ... WHERE used_at IS NULL
+ * RETURNING), so two concurrent redemptions cannot both succeed.
+ * @param replayed set when the code exists but was used before (then *out
+ *        is filled so the caller can revoke what the first use issued)
+ * @return APR_SUCCESS, APR_NOTFOUND (unknown or replayed) or AS_STORE_EDB
+ */
+apr_status_t oauth2_as_store_code_consume(request_rec *r,
+                                          const char *code_hash,
+                                          oauth2_as_code_rec **out,
+                                          int *replayed);
+
+/**
+ * Revokes a whole grant: every refresh token of the family, and the access
+ * token id (kept on the deny-list until jti_expires_at), in one
+ * transaction. jti may be NULL.
+ */
+apr_status_t oauth2_as_store_grant_revoke(request_rec *r,
+                                          const char *family_id,
+                                          const char *jti,
+                                          apr_int64_t jti_expires_at);
+
+/** Stores a new refresh token. */
+apr_status_t oauth2_as_store_refresh_insert(request_rec *r,
+                                            const oauth2_as_refresh_rec *t);
+
+/** Reads a refresh token by its hash. */
+apr_status_t oauth2_as_store_refresh_get(request_rec *r,
+                                         const char *token_hash,
+                                         oauth2_as_refresh_rec **out);
+
+/**
+ * Rotates: marks the old token used and stores its successor, in one
+ * transaction.
+ * @return APR_SUCCESS, APR_EEXIST when the old one was rotated or revoked
+ *         meanwhile (a concurrent reuse), or AS_STORE_EDB
+ */
+apr_status_t oauth2_as_store_refresh_rotate(request_rec *r,
+                                            const char *old_hash,
+                                            const oauth2_as_refresh_rec *neu);
+
 #endif

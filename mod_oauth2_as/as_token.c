@@ -7,13 +7,14 @@
 #include <http_protocol.h>
 
 #include "as_client_auth.h"
+#include "as_grant.h"
 #include "as_issue.h"
 #include "as_private.h"
 #include "oa2_client.h"
 
 /* RFC 6749 §4.4: the client acts on its own behalf. */
-static int grant_client_credentials(request_rec *r, apr_table_t *params,
-                                    const oauth2_as_client_auth *auth)
+int oauth2_as_grant_client_credentials(request_rec *r, apr_table_t *params,
+                                       const oauth2_as_client_auth *auth)
 {
     oauth2_as_grant g;
     oauth2_as_token t;
@@ -73,7 +74,11 @@ int oauth2_as_token_handle(request_rec *r)
     }
     switch (grant) {
     case OA2_GRANT_CLIENT_CREDENTIALS:
-        return grant_client_credentials(r, params, &auth);
+        return oauth2_as_grant_client_credentials(r, params, &auth);
+    case OA2_GRANT_AUTHORIZATION_CODE:
+        return oauth2_as_grant_authorization_code(r, params, &auth);
+    case OA2_GRANT_REFRESH_TOKEN:
+        return oauth2_as_grant_refresh_token(r, params, &auth);
     default:
         oa2_err_set(&err, 400, OA2_ERR_UNSUPPORTED_GRANT_TYPE, NULL);
         return oauth2_as_reply_error(r, &err, 0);

@@ -8,6 +8,7 @@
 #include <http_protocol.h>
 #include <http_request.h>
 
+#include "as_html.h"
 #include "as_migrate.h"
 #include "as_private.h"
 #include "as_store.h"
@@ -79,6 +80,10 @@ static int as_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         }
         if (check_server(ptemp, sp, conf) != OK) {
             return !OK;
+        }
+        if (conf->consent_tmpl == NULL) {
+            conf->consent_tmpl = (oa2_tmpl_t *)
+                oauth2_as_consent_template_default(pconf);
         }
         if (oauth2_as_metadata_init(pconf, sp, conf) != APR_SUCCESS) {
             ap_log_error(APLOG_MARK, APLOG_CRIT, 0, sp, OA2LOGNO(10606)

@@ -6,6 +6,7 @@
 #include <httpd.h>
 #include <http_core.h>
 
+#include "oa2_duration.h"
 #include "oa2_uri.h"
 #include "rs_private.h"
 
@@ -43,8 +44,16 @@ void *oauth2_rs_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 
     MERGE_PTR(issuer);
     MERGE_PTR(audiences);
-    MERGE_PTR(jwks_url);
-    MERGE_PTR(static_keys);
+    /* a location naming its own keys replaces every inherited key source,
+     * so that it never trusts more than it says */
+    if (add->jwks_url != NULL || add->static_keys != NULL) {
+        d->jwks_url = add->jwks_url;
+        d->static_keys = add->static_keys;
+    }
+    else {
+        d->jwks_url = base->jwks_url;
+        d->static_keys = base->static_keys;
+    }
     MERGE_PTR(require_scope);
     MERGE_INT(token_in);
     MERGE_INT(pass_as);
@@ -241,15 +250,14 @@ static const char *set_cache(cmd_parms *cmd, void *dc, const char *arg)
 
 static const char *set_cache_ttl(cmd_parms *cmd, void *dc, const char *arg)
 {
-    apr_interval_time_t t;
+    apr_int64_t secs;
 
     (void)dc;
-    if (ap_timeout_parameter_parse(arg, &t, "s") != APR_SUCCESS
-        || t < 0 || t > apr_time_from_sec(86400)) {
-        return apr_psprintf(cmd->pool, "%s: %s is not a duration up to 24h",
-                            cmd->cmd->name, arg);
+    if (oa2_duration_parse(arg, &secs) != APR_SUCCESS || secs > 86400) {
+        return apr_psprintf(cmd->pool, "%s: %s is not a duration up to 24h "
+                            "(e.g. 300, 5m, 1h)", cmd->cmd->name, arg);
     }
-    oauth2_rs_srv(cmd->server)->cache_ttl = t;
+    oauth2_rs_srv(cmd->server)->cache_ttl = apr_time_from_sec(secs);
     return NULL;
 }
 

@@ -4,6 +4,7 @@ import os
 import pytest
 import requests
 
+from conftest import register
 from harness.httpd import render
 
 
@@ -140,3 +141,71 @@ def test_as_001_14_fresh_database_migrated(default_conf, pg):
     files = sorted(f for f in os.listdir(os.path.join(os.path.dirname(__file__), "..", "..", "sql"))
                    if f.endswith(".sql"))
     assert versions == sorted(int(f.split("_")[0]) for f in files)
+
+
+@pytest.mark.parametrize("line,message", [
+    ("OAuthASCodeLifetime 0", "not a duration between 5s and 10m"),
+    ("OAuthASCodeLifetime 11m", "not a duration between 5s and 10m"),
+    ("OAuthASRefreshTokenLifetime 1x", "not a duration"),
+    ("OAuthASAccessTokenLifetime -5", "not a duration"),
+    ("OAuthASRequirePKCE maybe", "must be On or Off"),
+    ("OAuthASGrantTypes password magic", "unknown grant type magic"),
+    ("OAuthASConsentTemplate {keys}/nope.html", "cannot open"),
+    ("OAuthASConsentTemplate {gen}/bad-template.html", "unknown placeholder {{secret}}"),
+    ("OAuthASConsentTemplate {gen}/no-csrf.html", "must carry {{csrf}}"),
+    ("OAuthASDefaultAudience not-a-uri", "not an absolute URI"),
+])
+def test_as_001_15_refused_directives(httpd, keys, line, message):
+    with open(os.path.join(httpd.root, "..", "bad-template.html"), "w") as f:
+        f.write("<form>{{csrf}} decision {{secret}}</form>")
+    with open(os.path.join(httpd.root, "..", "no-csrf.html"), "w") as f:
+        f.write("<p>{{client_name}}</p>")
+    line = line.format(keys=keys.dir, gen=os.path.dirname(httpd.root))
+    httpd.stop()
+    httpd.write_test_conf(httpd.default_test_conf() + "\n" + line + "\n")
+    rc, out = httpd.config_test()
+    assert rc != 0 and message in out, out
+    httpd.restart(httpd.default_test_conf())
+
+
+def test_as_001_16_accepted_directives(httpd, keys):
+    """Every optional directive with a valid value, and a custom consent page."""
+    tmpl = os.path.join(os.path.dirname(httpd.root), "consent.html")
+    with open(tmpl, "w") as f:
+        f.write("<!doctype html><title>Custom</title><h1>CUSTOM {{client_name}}</h1>"
+                "<ul>{{{scopes}}}</ul><form method=post action=\"{{action}}\">{{{hidden}}}"
+                "<input type=hidden name=csrf value=\"{{csrf}}\">"
+                "<button name=decision value=allow>Yes</button>"
+                "<button name=decision value=deny>No</button></form>")
+    extra = f"""
+OAuthASAccessTokenLifetime 15m
+OAuthASCodeLifetime 30s
+OAuthASRefreshTokenLifetime 30d
+OAuthASRequirePKCE On
+OAuthASPKCEPlain Off
+OAuthASDefaultAudience https://api.example.com
+OAuthASConsentTemplate {tmpl}
+"""
+    httpd.restart(httpd.default_test_conf() + extra)
+    try:
+        from harness.flow import authorize, pkce_pair
+        c = register(httpd, client_name="<b>Bold</b>", redirect_uris=["https://x.example/cb"],
+                     grant_types=["authorization_code"], scope="photos")
+        _, ch = pkce_pair()
+        page = authorize(httpd, {"response_type": "code", "client_id": c["client_id"],
+                                 "scope": "photos", "code_challenge": ch,
+                                 "code_challenge_method": "S256"})
+        assert page.status_code == 200
+        assert "<h1>CUSTOM &lt;b&gt;Bold&lt;/b&gt;</h1>" in page.text
+        assert "View your photos" in page.text
+        # OAuthASRequirePKCE On: a confidential client without PKCE is refused
+        from harness.flow import redirect_params
+        r = authorize(httpd, {"response_type": "code", "client_id": c["client_id"],
+                              "scope": "photos", "state": "s"})
+        assert redirect_params(r)[0]["error"] == "invalid_request"
+        cc = register(httpd, grant_types=["client_credentials"], scope="photos")
+        t = requests.post(httpd.url + "/oauth2/token", data={"grant_type": "client_credentials"},
+                          auth=(cc["client_id"], cc["client_secret"]), timeout=5).json()
+        assert t["expires_in"] == 900
+    finally:
+        httpd.restart(httpd.default_test_conf())

@@ -99,6 +99,7 @@ static apr_status_t string_array(apr_pool_t *p, json_object *meta,
     size_t i, n;
 
     *out = apr_array_make(p, 2, sizeof(const char *));
+    /* a member set to null is treated as absent (RFC 7591 §2) */
     if (!json_object_object_get_ex(meta, name, &v) || v == NULL) {
         return APR_SUCCESS;
     }
@@ -140,6 +141,25 @@ static apr_status_t opt_string(json_object *meta, const char *name,
     return APR_SUCCESS;
 }
 
+/* Present and not null. */
+static int has_member(json_object *meta, const char *name)
+{
+    json_object *v = NULL;
+
+    return json_object_object_get_ex(meta, name, &v) && v != NULL;
+}
+
+/* Characters, not bytes: the text is valid UTF-8 already. */
+static apr_size_t utf8_chars(const char *s)
+{
+    apr_size_t n = 0;
+
+    for (; s && *s; s++) {
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    }
+    return n;
+}
+
 static int has_control_chars(const char *s)
 {
     for (; s && *s; s++) {
@@ -160,7 +180,7 @@ static apr_status_t read_grants(apr_pool_t *p, json_object *meta,
         return meta_err(err, OA2_ERR_INVALID_CLIENT_METADATA,
                         "grant_types must be an array of strings");
     }
-    if (!json_object_object_get_ex(meta, "grant_types", NULL)) {
+    if (arr->nelts == 0 && !has_member(meta, "grant_types")) {
         c->grant_types = OA2_GRANT_AUTHORIZATION_CODE;   /* RFC 7591 §2 */
     }
     for (i = 0; i < arr->nelts; i++) {
@@ -322,6 +342,7 @@ static apr_status_t read_display(apr_pool_t *p, json_object *meta,
 {
     if (opt_string(meta, "client_name", OA2_CLIENT_MAX_NAME * 4,
                    &c->client_name) != APR_SUCCESS
+        || utf8_chars(c->client_name) > OA2_CLIENT_MAX_NAME
         || has_control_chars(c->client_name)) {
         return meta_err(err, OA2_ERR_INVALID_CLIENT_METADATA,
                         "client_name must be a string of at most 200 "
@@ -383,7 +404,7 @@ apr_status_t oa2_client_validate(apr_pool_t *p, json_object *meta,
     }
     if (read_grants(p, meta, c, err) != APR_SUCCESS
         || check_grant_consistency(
-               c, json_object_object_get_ex(meta, "response_types", NULL),
+               c, has_member(meta, "response_types"),
                enabled, err) != APR_SUCCESS
         || read_auth(p, meta, c, err) != APR_SUCCESS
         || read_redirects(p, meta, c, err) != APR_SUCCESS
@@ -392,7 +413,7 @@ apr_status_t oa2_client_validate(apr_pool_t *p, json_object *meta,
         || read_scope(p, meta, declared, c, err) != APR_SUCCESS) {
         return APR_EINVAL;
     }
-    if (json_object_object_get_ex(meta, "require_pkce", &v)) {
+    if (json_object_object_get_ex(meta, "require_pkce", &v) && v != NULL) {
         if (!json_object_is_type(v, json_type_boolean)) {
             return meta_err(err, OA2_ERR_INVALID_CLIENT_METADATA,
                             "require_pkce must be a boolean");

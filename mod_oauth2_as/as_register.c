@@ -84,6 +84,16 @@ int oauth2_as_register_handle(request_rec *r)
         oa2_err_set(&err, 405, OA2_ERR_INVALID_REQUEST, "use POST");
         return oauth2_as_reply_error(r, &err, 0);
     }
+    if (r->user == NULL) {
+        /* open registration is a decision, not an accident */
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OA2LOGNO(10404)
+                      "%s/register is not protected by any Apache "
+                      "authentication: put AuthType and Require on it",
+                      oauth2_as_srv(r->server)->base_path);
+        oa2_err_set(&err, 403, OA2_ERR_ACCESS_DENIED,
+                    "registration is not configured on this server");
+        return oauth2_as_reply_error(r, &err, 0);
+    }
     memset(&c, 0, sizeof(c));
     if (read_metadata(r, &meta, &c.meta, &err) != APR_SUCCESS) {
         return oauth2_as_reply_error(r, &err, 0);
@@ -102,14 +112,14 @@ int oauth2_as_register_handle(request_rec *r)
     c.registration_token_hash = oa2_token_hash(r->pool, regtoken);
     c.created_at = c.updated_at = oauth2_as_now();
     c.enabled = 1;
-    rv = oauth2_as_store_client_insert(r, &c, r->user ? r->user : "register");
+    rv = oauth2_as_store_client_insert(r, &c, r->user);
     if (rv != APR_SUCCESS) {
         return reply_store_error(r, rv);
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OA2LOGNO(10401)
                   "registered client %s (%s) by %s", c.client_id,
                   c.meta->client_name ? c.meta->client_name : "unnamed",
-                  r->user ? r->user : "anonymous");
+                  r->user);
     body = client_json(r, &c);
     if (secret != NULL) {
         oa2_json_set_string(body, "client_secret", secret);
@@ -216,9 +226,10 @@ int oauth2_as_client_config_handle(request_rec *r, const char *client_id)
     if (rv == AS_STORE_EDB) {
         return oauth2_as_reply_unavailable(r);
     }
-    if (rv != APR_SUCCESS
+    if (rv != APR_SUCCESS || !c->enabled
         || !oa2_ct_streq(c->registration_token_hash,
                          oa2_token_hash(r->pool, token))) {
+        /* a disabled client is managed by the administrator only */
         return reply_invalid_token(r);
     }
     switch (r->method_number) {

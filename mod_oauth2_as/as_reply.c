@@ -28,6 +28,9 @@ int oauth2_as_reply_json(request_rec *r, int status, const char *json)
 int oauth2_as_reply_error(request_rec *r, const oa2_err_t *err,
                           int basic_used)
 {
+    if (err->status == HTTP_SERVICE_UNAVAILABLE) {
+        apr_table_setn(r->headers_out, "Retry-After", "5");
+    }
     if (err->status == HTTP_UNAUTHORIZED && basic_used) {
         apr_table_setn(r->err_headers_out, "WWW-Authenticate",
                        "Basic realm=\"oauth2\", charset=\"UTF-8\"");
@@ -42,6 +45,5 @@ int oauth2_as_reply_unavailable(request_rec *r)
     oa2_err_set(&err, HTTP_SERVICE_UNAVAILABLE,
                 OA2_ERR_TEMPORARILY_UNAVAILABLE,
                 "the authorization server's database is unavailable");
-    apr_table_setn(r->headers_out, "Retry-After", "5");
     return oauth2_as_reply_error(r, &err, 0);
 }

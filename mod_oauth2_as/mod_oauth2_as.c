@@ -57,7 +57,11 @@ static int check_server(apr_pool_t *ptemp, server_rec *s,
 static int orphan_settings(const oauth2_as_srv_conf *conf)
 {
     return conf->keys != NULL || conf->secret != NULL
-           || conf->scopes != NULL;
+           || conf->scopes != NULL || conf->access_token_lifetime != -1
+           || conf->default_audience != NULL || conf->grant_types != -1
+           || conf->code_lifetime != -1 || conf->refresh_token_lifetime != -1
+           || conf->require_pkce != -1 || conf->pkce_plain != -1
+           || conf->consent_template != NULL;
 }
 
 static int as_post_config(apr_pool_t *pconf, apr_pool_t *plog,

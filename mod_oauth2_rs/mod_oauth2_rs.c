@@ -110,6 +110,14 @@ static void rs_insert_error_filter(request_rec *r)
     }
 }
 
+/* Backends trust OAuth2-Claim-* headers: no client may send its own, on
+ * any location, protected or not. */
+static int rs_strip_claims(request_rec *r)
+{
+    oauth2_rs_strip_claim_headers(r);
+    return DECLINED;
+}
+
 static int rs_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                          apr_pool_t *ptemp)
 {
@@ -152,6 +160,7 @@ static void rs_register_hooks(apr_pool_t *p)
     ap_hook_pre_config(rs_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(rs_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(rs_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_read_request(rs_strip_claims, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_check_access(rs_access_checker, NULL, NULL, APR_HOOK_MIDDLE,
                          AP_AUTH_INTERNAL_PER_URI);
     ap_hook_check_authn(rs_check_authn, NULL, NULL, APR_HOOK_MIDDLE,

@@ -152,17 +152,21 @@ static int verify(request_rec *r, const oauth2_rs_dir_conf *d,
     return OK;
 }
 
-/* Claims from the shared cache, when the verifying key is accepted here. */
+/* Claims from the shared cache, when the key and algorithm that verified
+ * the token are both accepted here. */
 static json_object *cached_claims(request_rec *r, const oauth2_rs_dir_conf *d,
                                   const unsigned char *hash)
 {
-    const char *tp, *payload;
+    const char *tp, *payload, *alg;
     apr_array_header_t *keys;
     json_object *claims;
 
     if (oauth2_rs_cache_get(r, hash, &tp, &payload) != APR_SUCCESS
+        || (alg = strchr(tp, ' ')) == NULL
+        || (oauth2_rs_algs(d) & (unsigned int)oa2_alg_from_name(alg + 1)) == 0
         || oauth2_rs_keys(r, d, 0, &keys) != APR_SUCCESS
-        || !key_accepted(keys, tp)
+        || !key_accepted(keys, apr_pstrmemdup(r->pool, tp,
+                                              (apr_size_t)(alg - tp)))
         || oa2_json_parse_object(r->pool, payload, strlen(payload), &claims)
            != APR_SUCCESS) {
         return NULL;
@@ -257,7 +261,9 @@ static int validate(request_rec *r, const oauth2_rs_dir_conf *d,
         apr_int64_t now = (apr_int64_t)apr_time_sec(r->request_time);
         oa2_json_get_int64(claims, "exp", &exp);
         oauth2_rs_cache_put(r, hash, exp < now + ttl ? exp : now + ttl,
-                            used->thumbprint, oa2_json_text(r->pool, claims));
+                            apr_pstrcat(r->pool, used->thumbprint, " ",
+                                        oa2_alg_name(jws->alg), NULL),
+                            oa2_json_text(r->pool, claims));
     }
     t->claims = claims;
     t->scope = token_scope(r->pool, claims);
@@ -284,7 +290,6 @@ oauth2_rs_token *oauth2_rs_authenticate(request_rec *r,
     }
     t = apr_pcalloc(r->pool, sizeof(*t));
     ap_set_module_config(r->request_config, &oauth2_rs_module, t);
-    oauth2_rs_strip_claim_headers(r);
     if (validate(r, d, t) != OK) {
         if (!t->no_token) {
             ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OA2LOGNO(20301)

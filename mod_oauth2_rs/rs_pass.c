@@ -34,15 +34,16 @@ void oauth2_rs_strip_claim_headers(request_rec *r)
     }
 }
 
-/* Claim names keep their case; anything but letters, digits and '_'
- * becomes '_' (DESIGN.md §8). */
-static char *safe_name(apr_pool_t *p, const char *name)
+/* Claim names keep their case; anything but letters, digits and `keep`
+ * becomes `repl` (DESIGN.md §8: '_' in variables; headers use '-', since
+ * httpd and proxies drop header names with '_'). */
+static char *safe_name(apr_pool_t *p, const char *name, char keep, char repl)
 {
     char *s = apr_pstrdup(p, name), *c;
 
     for (c = s; *c; c++) {
-        if (!apr_isalnum(*c) && *c != '_') {
-            *c = '_';
+        if (!apr_isalnum(*c) && *c != keep) {
+            *c = repl;
         }
     }
     return s;
@@ -88,16 +89,17 @@ void oauth2_rs_pass_claims(request_rec *r, const oauth2_rs_dir_conf *d,
         return;
     }
     json_object_object_foreach(claims, key, val) {
-        const char *name = safe_name(r->pool, key);
         const char *value = claim_value(r->pool, val);
         if (how & RS_PASS_ENV) {
             apr_table_setn(r->subprocess_env,
-                           apr_pstrcat(r->pool, CLAIM_ENV_PREFIX, name, NULL),
-                           value);
+                           apr_pstrcat(r->pool, CLAIM_ENV_PREFIX,
+                                       safe_name(r->pool, key, '_', '_'),
+                                       NULL), value);
         }
         if (how & RS_PASS_HEADERS) {
             apr_table_setn(r->headers_in,
-                           apr_pstrcat(r->pool, CLAIM_HEADER_PREFIX, name,
+                           apr_pstrcat(r->pool, CLAIM_HEADER_PREFIX,
+                                       safe_name(r->pool, key, '-', '-'),
                                        NULL), value);
         }
     }

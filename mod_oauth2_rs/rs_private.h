@@ -88,7 +88,7 @@ void oauth2_rs_cache_pre_config(apr_pool_t *pconf);
 
 /**
  * Looks up a verified token by the SHA-256 of its text.
- * @param thumbprint the key that verified it
+ * @param thumbprint what verified it: "<key thumbprint> <alg>"
  * @param payload the verified claims as JSON text
  * @return APR_SUCCESS or APR_NOTFOUND
  */

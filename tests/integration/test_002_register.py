@@ -163,3 +163,29 @@ def test_as_002_09_bad_updates(default_conf, change):
 def test_as_002_10_register_get_not_allowed(default_conf):
     r = requests.get(default_conf.url + "/oauth2/register", auth=ADMIN, timeout=5)
     assert r.status_code == 405
+
+
+def test_as_002_11_register_unprotected_refused(httpd):
+    conf = httpd.default_test_conf().replace("<Location /oauth2/register>",
+                                             "<Location /oauth2/register-unused>")
+    httpd.restart(conf)
+    try:
+        r = post_register(httpd, {"grant_types": ["client_credentials"]}, auth=None)
+        assert r.status_code == 403 and r.json()["error"] == "access_denied"
+        httpd.expect_log("OA10404")
+    finally:
+        httpd.restart(httpd.default_test_conf())
+
+
+def test_as_002_12_disabled_client_cannot_manage_itself(default_conf, pg):
+    c = register(default_conf, grant_types=["client_credentials"])
+    pg.psql("UPDATE oauth2_client SET enabled = false")
+    r = requests.get(c["registration_client_uri"], timeout=5,
+                     headers={"Authorization": "Bearer " + c["registration_access_token"]})
+    assert r.status_code == 401
+
+
+def test_as_002_13_null_members_are_absent(default_conf):
+    c = register(default_conf, client_name=None, grant_types=None, redirect_uris=["https://a.example/cb"],
+                 scope=None)
+    assert c["grant_types"] == ["authorization_code"]

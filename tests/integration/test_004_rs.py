@@ -153,6 +153,7 @@ def test_rs_004_09_claims_passed(default_conf, as_key):
     assert "OAUTH2_CLAIM_client_id=app-1" in lines
     assert "OAUTH2_CLAIM_scope=photos" in lines
     assert "HTTP_OAUTH2_CLAIM_SUB=alice@example.com" in lines       # header form
+    assert "HTTP_OAUTH2_CLAIM_CLIENT_ID=app-1" in lines              # '_' became '-' 
     assert "mallory" not in r.text                                   # spoof stripped
     assert "Injected: yes" not in r.headers
     assert any(l.startswith("OAUTH2_CLAIM_extra_claim=a  Injected") for l in lines)
@@ -196,3 +197,43 @@ def test_rs_004_13_oversized_token(default_conf):
 
 def test_rs_004_14_open_location_untouched(default_conf):
     assert get(default_conf, "/open/index.json").status_code == 200
+
+
+def test_rs_004_15_claim_headers_stripped_everywhere(default_conf):
+    """Even an unprotected location never passes a client's OAuth2-Claim-* header on."""
+    r = requests.get(default_conf.url + "/cgi-bin/echo", headers={"OAuth2-Claim-sub": "mallory"},
+                     timeout=5)
+    assert r.status_code == 401                 # /cgi-bin/echo is protected...
+    conf = default_conf.default_test_conf() + """
+<Location /cgi-bin/open-echo>
+    Require all granted
+</Location>
+"""
+    import shutil
+    shutil.copy(default_conf.root + "/cgi-bin/echo", default_conf.root + "/cgi-bin/open-echo")
+    default_conf.restart(conf)
+    try:
+        r = requests.get(default_conf.url + "/cgi-bin/open-echo",
+                         headers={"OAuth2-Claim-sub": "mallory"}, timeout=5)
+        assert r.status_code == 200 and "mallory" not in r.text
+    finally:
+        default_conf.restart(default_conf.default_test_conf())
+
+
+def test_rs_004_16_cache_respects_location_algorithms(default_conf, keys):
+    """A token cached after RS256 verification is refused where only PS256 is allowed."""
+    tok = forge(load_key(keys.path("rs256.pem")), iss=default_conf.url, kid="k2", alg="RS256")
+    assert get(default_conf, "/flickr/photos", tok).status_code == 200
+    conf = default_conf.default_test_conf() + """
+<Location /ps-only>
+    OAuthRequireScope photos
+    OAuthRSAlgorithms PS256
+</Location>
+"""
+    default_conf.restart(conf)
+    try:
+        assert get(default_conf, "/flickr/photos", tok).status_code == 200     # cached
+        r = get(default_conf, "/ps-only/", tok)
+        assert r.status_code == 401 and 'error="invalid_token"' in challenge(r)
+    finally:
+        default_conf.restart(default_conf.default_test_conf())

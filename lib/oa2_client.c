@@ -160,10 +160,14 @@ static apr_size_t utf8_chars(const char *s)
     return n;
 }
 
+/* C0, DEL and the C1 range U+0080..U+009F (UTF-8 C2 80..C2 9F). */
 static int has_control_chars(const char *s)
 {
     for (; s && *s; s++) {
-        if ((unsigned char)*s < 0x20 || *s == 0x7F) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7F
+            || (c == 0xC2 && (unsigned char)s[1] >= 0x80
+                && (unsigned char)s[1] <= 0x9F)) {
             return 1;
         }
     }

@@ -301,7 +301,7 @@ static int grant_implicit(request_rec *r, const oauth2_as_authz_req *q)
     g.audience = q->audience;
     if (oauth2_as_issue_access_token(r, &g, &t) != APR_SUCCESS) {
         oa2_err_t err;
-        oa2_err_set(&err, 500, OA2_ERR_SERVER_ERROR, NULL);
+        oa2_err_set(&err, 500, OA2_ERR_TEMPORARILY_UNAVAILABLE, NULL);
         return oauth2_as_authz_redirect_error(r, q, &err);
     }
     url = apr_pstrcat(r->pool, q->redirect_uri, "#access_token=",

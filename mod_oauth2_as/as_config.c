@@ -43,6 +43,7 @@ void *oauth2_as_create_srv_conf(apr_pool_t *p, server_rec *s)
     conf->refresh_token_lifetime = -1;
     conf->require_pkce = -1;
     conf->pkce_plain = -1;
+    conf->token_format = -1;
     return conf;
 }
 
@@ -70,6 +71,8 @@ void *oauth2_as_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
                                                  : base->require_pkce;
     conf->pkce_plain = add->pkce_plain != -1 ? add->pkce_plain
                                              : base->pkce_plain;
+    conf->token_format = add->token_format != -1 ? add->token_format
+                                                 : base->token_format;
     conf->consent_template = add->consent_template
         ? add->consent_template : base->consent_template;
     conf->consent_tmpl = add->consent_template ? add->consent_tmpl
@@ -92,6 +95,11 @@ apr_int64_t oauth2_as_access_token_lifetime(const oauth2_as_srv_conf *conf)
     return conf->access_token_lifetime != -1
         ? (apr_int64_t)apr_time_sec(conf->access_token_lifetime)
         : defaults.access_token_lifetime;
+}
+
+int oauth2_as_token_format(const oauth2_as_srv_conf *conf)
+{
+    return conf->token_format != -1 ? conf->token_format : AS_FORMAT_JWT;
 }
 
 apr_int64_t oauth2_as_code_lifetime(const oauth2_as_srv_conf *conf)
@@ -349,6 +357,23 @@ static const char *set_pkce_plain(cmd_parms *cmd, void *dc, int on)
     return NULL;
 }
 
+static const char *set_token_format(cmd_parms *cmd, void *dc,
+                                    const char *arg)
+{
+    (void)dc;
+    if (strcasecmp(arg, "jwt") == 0) {
+        cmd_conf(cmd)->token_format = AS_FORMAT_JWT;
+    }
+    else if (strcasecmp(arg, "opaque") == 0) {
+        cmd_conf(cmd)->token_format = AS_FORMAT_OPAQUE;
+    }
+    else {
+        return apr_psprintf(cmd->pool, "%s must be jwt or opaque",
+                            cmd->cmd->name);
+    }
+    return NULL;
+}
+
 static const char *set_consent_template(cmd_parms *cmd, void *dc,
                                         const char *arg)
 {
@@ -433,6 +458,9 @@ const command_rec oauth2_as_cmds[] = {
         "only)"),
     AP_INIT_FLAG(AS_PKCE_PLAIN, set_pkce_plain, NULL, RSRC_CONF,
         "On: accept code_challenge_method=plain (default Off: S256 only)"),
+    AP_INIT_TAKE1(AS_ACCESS_TOKEN_FORMAT, set_token_format, NULL, RSRC_CONF,
+        "jwt (RFC 9068, validated locally; the default) or opaque (random, "
+        "stored hashed, validated by introspection)"),
     AP_INIT_TAKE1(AS_CONSENT_TEMPLATE, set_consent_template, NULL, RSRC_CONF,
         "An HTML file replacing the built-in consent page (placeholders are "
         "checked at startup)"),

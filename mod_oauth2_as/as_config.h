@@ -22,9 +22,14 @@
 #define AS_REQUIRE_PKCE         "OAuthASRequirePKCE"
 #define AS_PKCE_PLAIN           "OAuthASPKCEPlain"
 #define AS_CONSENT_TEMPLATE     "OAuthASConsentTemplate"
+#define AS_ACCESS_TOKEN_FORMAT  "OAuthASAccessTokenFormat"
 
 /* Secrets shorter than this refuse startup (DESIGN.md §8). */
 #define AS_SECRET_MIN_LEN 32
+
+/* OAuthASAccessTokenFormat */
+#define AS_FORMAT_JWT 0
+#define AS_FORMAT_OPAQUE 1
 
 /** One declared scope (OAuthASScope). */
 typedef struct oauth2_as_scope_def {
@@ -46,6 +51,7 @@ typedef struct oauth2_as_srv_conf {
     apr_interval_time_t refresh_token_lifetime;  /* -1: unset */
     int require_pkce;                  /* -1: unset */
     int pkce_plain;                    /* -1: unset */
+    int token_format;                  /* AS_FORMAT_*, -1: unset */
     const char *consent_template;      /* the file, NULL: built in */
     struct oa2_tmpl_t *consent_tmpl;   /* parsed from that file */
 
@@ -72,6 +78,9 @@ int oauth2_as_enabled(const oauth2_as_srv_conf *conf);
 
 /** @return access token lifetime in seconds (default 3600) */
 apr_int64_t oauth2_as_access_token_lifetime(const oauth2_as_srv_conf *conf);
+
+/** @return AS_FORMAT_JWT (default) or AS_FORMAT_OPAQUE */
+int oauth2_as_token_format(const oauth2_as_srv_conf *conf);
 
 /** @return code lifetime in seconds (default 60) */
 apr_int64_t oauth2_as_code_lifetime(const oauth2_as_srv_conf *conf);

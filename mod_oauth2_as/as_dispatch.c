@@ -50,6 +50,15 @@ int oauth2_as_handler(request_rec *r)
     if (strcmp(path, "/token") == 0) {
         return oauth2_as_token_handle(r);
     }
+    if (strcmp(path, "/revoke") == 0) {
+        return oauth2_as_revoke_handle(r);
+    }
+    if (strcmp(path, "/introspect") == 0) {
+        return oauth2_as_introspect_handle(r);
+    }
+    if (strcmp(path, "/tokeninfo") == 0) {
+        return oauth2_as_tokeninfo_handle(r);
+    }
     if (strcmp(path, "/jwks") == 0) {
         return oauth2_as_jwks_handle(r);
     }

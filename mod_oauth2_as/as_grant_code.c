@@ -147,7 +147,11 @@ int oauth2_as_grant_authorization_code(request_rec *r, apr_table_t *params,
     g.scope = scope;
     g.audience = c->audience;
     g.jti = c->access_jti;
-    if (oauth2_as_issue_access_token(r, &g, &t) != APR_SUCCESS
+    rv = oauth2_as_issue_access_token(r, &g, &t);
+    if (rv == AS_STORE_EDB) {
+        return unavailable(r);
+    }
+    if (rv != APR_SUCCESS
         || new_refresh(r, &g, c->family_id, &refresh, &rec) != APR_SUCCESS) {
         return grant_error(r, OA2_ERR_SERVER_ERROR, NULL);
     }
@@ -243,7 +247,11 @@ int oauth2_as_grant_refresh_token(request_rec *r, apr_table_t *params,
     /* the granted scope stays with the family; the token narrows only the
      * access token issued now */
     rec.scope = t->scope;
-    if (oauth2_as_issue_access_token(r, &g, &at) != APR_SUCCESS) {
+    rv = oauth2_as_issue_access_token(r, &g, &at);
+    if (rv == AS_STORE_EDB) {
+        return unavailable(r);
+    }
+    if (rv != APR_SUCCESS) {
         return grant_error(r, OA2_ERR_SERVER_ERROR, NULL);
     }
     rv = oauth2_as_store_refresh_rotate(r, t->token_hash, &rec);

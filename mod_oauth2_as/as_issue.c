@@ -12,6 +12,36 @@
 #include "oa2_json.h"
 #include "oa2_token.h"
 
+/* OAuthASAccessTokenFormat opaque: a random token, stored hashed. */
+static apr_status_t issue_opaque(request_rec *r, const oauth2_as_grant *g,
+                                 oauth2_as_token *out)
+{
+    oauth2_as_access_rec rec;
+    apr_status_t rv;
+
+    out->access_token = oa2_token_random(r->pool, 32);
+    if (out->access_token == NULL) {
+        return APR_EGENERAL;
+    }
+    memset(&rec, 0, sizeof(rec));
+    rec.token_hash = oa2_token_hash(r->pool, out->access_token);
+    rec.jti = out->jti;
+    rec.client_id = g->client->client_id;
+    rec.username = g->has_user ? g->sub : NULL;
+    rec.scope = oa2_scope_join(r->pool, g->scope);
+    rec.audience = g->audience;
+    rec.issued_at = out->exp - out->expires_in;
+    rec.expires_at = out->exp;
+    rv = oauth2_as_store_access_insert(r, &rec);
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, OA2LOGNO(10304)
+                  "issued opaque access token jti %s to client %s", out->jti,
+                  g->client->client_id);
+    return APR_SUCCESS;
+}
+
 apr_status_t oauth2_as_issue_access_token(request_rec *r,
                                           const oauth2_as_grant *g,
                                           oauth2_as_token *out)
@@ -29,6 +59,9 @@ apr_status_t oauth2_as_issue_access_token(request_rec *r,
     }
     out->expires_in = oauth2_as_access_token_lifetime(conf);
     out->exp = now + out->expires_in;
+    if (oauth2_as_token_format(conf) == AS_FORMAT_OPAQUE) {
+        return issue_opaque(r, g, out);
+    }
     oa2_json_set_string(claims, "iss", conf->issuer);
     oa2_json_set_string(claims, "sub", g->sub);
     oa2_json_set_string(claims, "aud", g->audience);

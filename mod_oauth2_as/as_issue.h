@@ -29,9 +29,9 @@ typedef struct oauth2_as_token {
 
 /**
  * Mints an access token: a JWT signed with the first OAuthASSigningKey,
- * header typ at+jwt, claims iss sub aud exp iat jti client_id scope.
- * Holds no database connection while signing.
- * @return APR_SUCCESS or APR_EGENERAL (logged)
+ * header typ at+jwt, claims iss sub aud exp iat jti client_id scope; or,
+ * with OAuthASAccessTokenFormat opaque, a random token stored hashed.
+ * @return APR_SUCCESS, APR_EGENERAL (logged) or AS_STORE_EDB
  */
 apr_status_t oauth2_as_issue_access_token(request_rec *r,
                                           const oauth2_as_grant *g,

@@ -92,6 +92,11 @@ static const char *metadata_document(apr_pool_t *p,
     oa2_json_set_string(o, "token_endpoint", conf->token_endpoint);
     oa2_json_set_string(o, "jwks_uri",
                         apr_pstrcat(p, conf->endpoint_base, "/jwks", NULL));
+    oa2_json_set_string(o, "revocation_endpoint",
+                        apr_pstrcat(p, conf->endpoint_base, "/revoke", NULL));
+    oa2_json_set_string(o, "introspection_endpoint",
+                        apr_pstrcat(p, conf->endpoint_base, "/introspect",
+                                    NULL));
     oa2_json_set_string(o, "registration_endpoint",
                         apr_pstrcat(p, conf->endpoint_base, "/register",
                                     NULL));

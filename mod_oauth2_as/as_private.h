@@ -72,6 +72,9 @@ int oauth2_as_well_known_handler(request_rec *r);
 /* ---- endpoints ---- */
 int oauth2_as_token_handle(request_rec *r);
 int oauth2_as_authorize_handle(request_rec *r);
+int oauth2_as_revoke_handle(request_rec *r);
+int oauth2_as_introspect_handle(request_rec *r);
+int oauth2_as_tokeninfo_handle(request_rec *r);
 int oauth2_as_account_handle(request_rec *r, const char *rest);
 int oauth2_as_register_handle(request_rec *r);
 int oauth2_as_client_config_handle(request_rec *r, const char *client_id);

@@ -37,6 +37,16 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire_fn;
 #define Q_SELECT_REFRESH "oauth2_as_select_refresh"
 #define Q_ROTATE_REFRESH "oauth2_as_rotate_refresh"
 
+#define Q_INSERT_ACCESS "oauth2_as_insert_access"
+#define Q_SELECT_ACCESS "oauth2_as_select_access"
+#define Q_REVOKE_ACCESS "oauth2_as_revoke_access"
+#define Q_SELECT_REVOKED_JTI "oauth2_as_select_revoked_jti"
+#define Q_SELECT_THROTTLE "oauth2_as_select_throttle"
+#define Q_UPSERT_THROTTLE "oauth2_as_upsert_throttle"
+#define Q_DELETE_THROTTLE "oauth2_as_delete_throttle"
+
+#define ACCESS_COLUMNS "token_hash, jti, client_id, username, scope, " \
+    "audience, issued_at, expires_at, revoked_at"
 #define CODE_COLUMNS "code_hash, client_id, username, redirect_uri, " \
     "redirect_uri_given, scope, audience, code_challenge, " \
     "code_challenge_method, created_at, expires_at, family_id, access_jti"
@@ -101,6 +111,29 @@ static const struct {
     { Q_SELECT_REFRESH,
       "SELECT " REFRESH_COLUMNS " FROM oauth2_refresh_token "
       "WHERE token_hash = %s" },
+    { Q_INSERT_ACCESS,
+      "INSERT INTO oauth2_access_token (" ACCESS_COLUMNS ") VALUES (%s, %s, "
+      "%s, %s, %s, %s, %s::bigint, %s::bigint, NULL)" },
+    { Q_SELECT_ACCESS,
+      "SELECT " ACCESS_COLUMNS " FROM oauth2_access_token "
+      "WHERE token_hash = %s" },
+    { Q_REVOKE_ACCESS,
+      "UPDATE oauth2_access_token SET revoked_at = %s::bigint WHERE "
+      "token_hash = %s AND client_id = %s AND revoked_at IS NULL" },
+    { Q_SELECT_REVOKED_JTI,
+      "SELECT 1 FROM oauth2_revoked_jti WHERE jti = %s" },
+    { Q_SELECT_THROTTLE,
+      "SELECT failures FROM oauth2_throttle WHERE key = %s "
+      "AND window_start > %s::bigint" },
+    { Q_UPSERT_THROTTLE,
+      "INSERT INTO oauth2_throttle (key, failures, window_start) VALUES "
+      "(%s, 1, %s::bigint) ON CONFLICT (key) DO UPDATE SET failures = "
+      "CASE WHEN oauth2_throttle.window_start > %s::bigint THEN "
+      "oauth2_throttle.failures + 1 ELSE 1 END, window_start = CASE WHEN "
+      "oauth2_throttle.window_start > %s::bigint THEN "
+      "oauth2_throttle.window_start ELSE EXCLUDED.window_start END" },
+    { Q_DELETE_THROTTLE,
+      "DELETE FROM oauth2_throttle WHERE key = %s" },
     { Q_ROTATE_REFRESH,
       "UPDATE oauth2_refresh_token SET rotated_at = %s::bigint WHERE "
       "token_hash = %s AND rotated_at IS NULL AND revoked_at IS NULL" },
@@ -610,4 +643,115 @@ apr_status_t oauth2_as_store_refresh_rotate(request_rec *r,
                       refresh_args(r->pool, neu));
     }
     return tx_end(r, tx, rv);
+}
+
+/* ---- opaque access tokens and the jti deny-list ---------------------- */
+
+apr_status_t oauth2_as_store_access_insert(request_rec *r,
+                                           const oauth2_as_access_rec *t)
+{
+    const char *args[8];
+    int nrows = 0;
+
+    args[0] = t->token_hash;
+    args[1] = t->jti;
+    args[2] = t->client_id;
+    args[3] = t->username;
+    args[4] = t->scope;
+    args[5] = t->audience;
+    args[6] = i64(r->pool, t->issued_at);
+    args[7] = i64(r->pool, t->expires_at);
+    return sql_exec(r, Q_INSERT_ACCESS, &nrows, 8, args);
+}
+
+apr_status_t oauth2_as_store_access_get(request_rec *r,
+                                        const char *token_hash,
+                                        oauth2_as_access_rec **out)
+{
+    apr_array_header_t *rows;
+    const char **cols;
+    oauth2_as_access_rec *t;
+    apr_status_t rv = sql_select(r, Q_SELECT_ACCESS, 9, &rows, 1,
+                                 &token_hash);
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    if (rows->nelts == 0) {
+        return APR_NOTFOUND;
+    }
+    cols = APR_ARRAY_IDX(rows, 0, const char **);
+    t = apr_pcalloc(r->pool, sizeof(*t));
+    t->token_hash = cols[0];
+    t->jti = cols[1];
+    t->client_id = cols[2];
+    t->username = cols[3];
+    t->scope = cols[4] ? cols[4] : "";
+    t->audience = cols[5];
+    t->issued_at = to_i64(cols[6]);
+    t->expires_at = to_i64(cols[7]);
+    t->revoked_at = to_i64(cols[8]);
+    *out = t;
+    return APR_SUCCESS;
+}
+
+apr_status_t oauth2_as_store_access_revoke(request_rec *r,
+                                           const char *token_hash,
+                                           const char *client_id)
+{
+    const char *args[3] = { i64(r->pool, oauth2_as_now()), token_hash,
+                            client_id };
+    int nrows = 0;
+    apr_status_t rv = sql_exec(r, Q_REVOKE_ACCESS, &nrows, 3, args);
+
+    if (rv == APR_SUCCESS && nrows == 0) {
+        return APR_NOTFOUND;
+    }
+    return rv;
+}
+
+apr_status_t oauth2_as_store_jti_revoked(request_rec *r, const char *jti)
+{
+    apr_array_header_t *rows;
+    apr_status_t rv = sql_select(r, Q_SELECT_REVOKED_JTI, 1, &rows, 1, &jti);
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    return rows->nelts > 0 ? APR_SUCCESS : APR_NOTFOUND;
+}
+
+/* ---- throttling -------------------------------------------------------- */
+
+apr_status_t oauth2_as_store_throttle_get(request_rec *r, const char *key,
+                                          apr_int64_t window, int *failures)
+{
+    const char *args[2] = { key, i64(r->pool, oauth2_as_now() - window) };
+    apr_array_header_t *rows;
+    apr_status_t rv = sql_select(r, Q_SELECT_THROTTLE, 1, &rows, 2, args);
+
+    *failures = 0;
+    if (rv == APR_SUCCESS && rows->nelts > 0) {
+        const char *v = APR_ARRAY_IDX(rows, 0, const char **)[0];
+        *failures = v ? atoi(v) : 0;
+    }
+    return rv;
+}
+
+apr_status_t oauth2_as_store_throttle_fail(request_rec *r, const char *key,
+                                           apr_int64_t window)
+{
+    const char *since = i64(r->pool, oauth2_as_now() - window);
+    const char *args[4] = { key, i64(r->pool, oauth2_as_now()), since,
+                            since };
+    int nrows = 0;
+
+    return sql_exec(r, Q_UPSERT_THROTTLE, &nrows, 4, args);
+}
+
+apr_status_t oauth2_as_store_throttle_clear(request_rec *r, const char *key)
+{
+    int nrows = 0;
+
+    return sql_exec(r, Q_DELETE_THROTTLE, &nrows, 1, &key);
 }

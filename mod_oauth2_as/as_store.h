@@ -179,4 +179,58 @@ apr_status_t oauth2_as_store_refresh_rotate(request_rec *r,
                                             const char *old_hash,
                                             const oauth2_as_refresh_rec *neu);
 
+/** An opaque access token as stored. Times are 0 when NULL. */
+typedef struct oauth2_as_access_rec {
+    const char *token_hash;
+    const char *jti;
+    const char *client_id;
+    const char *username;                /* NULL: the client itself */
+    const char *scope;
+    const char *audience;
+    apr_int64_t issued_at;
+    apr_int64_t expires_at;
+    apr_int64_t revoked_at;
+} oauth2_as_access_rec;
+
+/** Stores an opaque access token. */
+apr_status_t oauth2_as_store_access_insert(request_rec *r,
+                                           const oauth2_as_access_rec *t);
+
+/** Reads an opaque access token by its hash. */
+apr_status_t oauth2_as_store_access_get(request_rec *r,
+                                        const char *token_hash,
+                                        oauth2_as_access_rec **out);
+
+/**
+ * Revokes an opaque access token, only when it belongs to client_id.
+ * @return APR_SUCCESS, APR_NOTFOUND (unknown, foreign or already revoked)
+ */
+apr_status_t oauth2_as_store_access_revoke(request_rec *r,
+                                           const char *token_hash,
+                                           const char *client_id);
+
+/**
+ * @return APR_SUCCESS when the jti is on the deny-list, APR_NOTFOUND when
+ *         not, AS_STORE_EDB
+ */
+apr_status_t oauth2_as_store_jti_revoked(request_rec *r, const char *jti);
+
+/**
+ * Reads a failure counter (throttling).
+ * @param failures failures within the current window (0 when the window
+ *        has passed or the key is unknown)
+ */
+apr_status_t oauth2_as_store_throttle_get(request_rec *r, const char *key,
+                                          apr_int64_t window, int *failures);
+
+/**
+ * Counts one failure for key, starting a new window when the old one has
+ * passed (one upsert statement).
+ */
+apr_status_t oauth2_as_store_throttle_fail(request_rec *r, const char *key,
+                                           apr_int64_t window);
+
+/** Forgets the failures of key (after a success). */
+apr_status_t oauth2_as_store_throttle_clear(request_rec *r, const char *key);
+
 #endif

@@ -30,7 +30,12 @@ int oauth2_as_grant_client_credentials(request_rec *r, apr_table_t *params,
     g.client = auth->client;
     g.sub = auth->client->client_id;
     g.scope = scope;
-    if (oauth2_as_issue_access_token(r, &g, &t) != APR_SUCCESS) {
+    switch (oauth2_as_issue_access_token(r, &g, &t)) {
+    case APR_SUCCESS:
+        break;
+    case AS_STORE_EDB:
+        return oauth2_as_reply_unavailable(r);
+    default:
         oa2_err_set(&err, 500, OA2_ERR_SERVER_ERROR, NULL);
         return oauth2_as_reply_error(r, &err, 0);
     }

@@ -61,7 +61,7 @@ static int orphan_settings(const oauth2_as_srv_conf *conf)
            || conf->default_audience != NULL || conf->grant_types != -1
            || conf->code_lifetime != -1 || conf->refresh_token_lifetime != -1
            || conf->require_pkce != -1 || conf->pkce_plain != -1
-           || conf->consent_template != NULL;
+           || conf->consent_template != NULL || conf->token_format != -1;
 }
 
 static int as_post_config(apr_pool_t *pconf, apr_pool_t *plog,

@@ -215,9 +215,13 @@ static apr_status_t sql_select(request_rec *r, const char *label,
     while (apr_dbd_get_row(q.dbd->driver, r->pool, res, &row, -1) == 0) {
         const char **cols = apr_pcalloc(r->pool, sizeof(char *) * ncols);
         for (i = 0; i < ncols; i++) {
-            /* copied: the driver frees the result when the rows run out */
-            const char *v = apr_dbd_get_entry(q.dbd->driver, row, i);
-            cols[i] = v ? apr_pstrdup(r->pool, v) : NULL;
+            /* apr_dbd_get_entry() gives "" for NULL; datum_get tells them
+             * apart. Copied: the driver frees the result at the end. */
+            char *v = NULL;
+            if (apr_dbd_datum_get(q.dbd->driver, row, i, APR_DBD_TYPE_STRING,
+                                  &v) == APR_SUCCESS && v != NULL) {
+                cols[i] = apr_pstrdup(r->pool, v);
+            }
         }
         APR_ARRAY_PUSH(*rows, const char **) = cols;
     }

@@ -219,6 +219,17 @@ static oa2_scope_t *token_scope(apr_pool_t *p, json_object *claims)
     return set;
 }
 
+/* Claims already vouched for (a cached verification or the AS's
+ * introspection) stand for a verified access token. */
+static oa2_jws_t *vouched(request_rec *r, json_object *claims)
+{
+    oa2_jws_t *jws = apr_pcalloc(r->pool, sizeof(*jws));
+
+    jws->payload = claims;
+    jws->typ = "at+jwt";
+    return jws;
+}
+
 static int validate(request_rec *r, const oauth2_rs_dir_conf *d,
                     oauth2_rs_token *t)
 {
@@ -237,8 +248,16 @@ static int validate(request_rec *r, const oauth2_rs_dir_conf *d,
         return fail(t, HTTP_UNAUTHORIZED, OA2_ERR_INVALID_TOKEN,
                     "token too large");
     }
-    claims = cached_claims(r, d, hash);
-    if (claims == NULL) {
+    if (d->introspect_url != NULL) {
+        rc = oauth2_rs_introspect(r, d, token, t, &claims);
+        if (rc != OK) {
+            return rc;
+        }
+        /* the AS vouched for the token: only this location's rules are
+         * left to check */
+        jws = vouched(r, claims);
+    }
+    else if ((claims = cached_claims(r, d, hash)) == NULL) {
         rc = verify(r, d, token, t, &jws, &used);
         if (rc != OK) {
             return rc;
@@ -246,10 +265,7 @@ static int validate(request_rec *r, const oauth2_rs_dir_conf *d,
         claims = jws->payload;
     }
     else {
-        /* a cached entry stands for a parsed, verified JWS of at+jwt type */
-        jws = apr_pcalloc(r->pool, sizeof(*jws));
-        jws->payload = claims;
-        jws->typ = "at+jwt";
+        jws = vouched(r, claims);
     }
     rc = check_claims(r, d, jws, t);
     if (rc != OK) {

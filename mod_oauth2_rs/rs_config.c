@@ -2,6 +2,7 @@
 /* rs_config: mod_oauth2_rs configuration: create/merge, directive handlers, getters with defaults. */
 #include <string.h>
 #include <apr_file_io.h>
+#include <apr_lib.h>
 #include <apr_strings.h>
 #include <httpd.h>
 #include <http_core.h>
@@ -31,6 +32,7 @@ void *oauth2_rs_create_dir_conf(apr_pool_t *p, char *dir)
     d->token_in = -1;
     d->pass_as = -1;
     d->algs = -1;
+    d->introspect_ttl = -1;
     return d;
 }
 
@@ -59,6 +61,17 @@ void *oauth2_rs_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE_INT(pass_as);
     MERGE_INT(algs);
     MERGE_PTR(realm);
+    if (add->introspect_url != NULL) {
+        d->introspect_url = add->introspect_url;
+        d->introspect_id = add->introspect_id;
+        d->introspect_secret = add->introspect_secret;
+    }
+    else {
+        d->introspect_url = base->introspect_url;
+        d->introspect_id = base->introspect_id;
+        d->introspect_secret = base->introspect_secret;
+    }
+    MERGE_INT(introspect_ttl);
     return d;
 }
 
@@ -123,9 +136,15 @@ apr_int64_t oauth2_rs_cache_ttl(const oauth2_rs_srv_conf *s)
                               : defaults.cache_ttl;
 }
 
+apr_int64_t oauth2_rs_introspect_ttl(const oauth2_rs_dir_conf *d)
+{
+    return d->introspect_ttl != -1
+        ? (apr_int64_t)apr_time_sec(d->introspect_ttl) : 30;
+}
+
 int oauth2_rs_has_keys(const oauth2_rs_dir_conf *d)
 {
-    return d->jwks_url != NULL
+    return d->introspect_url != NULL || d->jwks_url != NULL
            || (d->static_keys != NULL && d->static_keys->nelts > 0);
 }
 
@@ -322,6 +341,63 @@ static const char *add_require_scope(cmd_parms *cmd, void *dc,
     return push_string(cmd, &((oauth2_rs_dir_conf *)dc)->require_scope, arg);
 }
 
+/* The secret is written in the file (file:<path>) or, for tests and
+ * quick setups, inline. */
+static const char *read_secret(cmd_parms *cmd, const char *arg,
+                               const char **out)
+{
+    const char *path;
+    apr_file_t *f;
+    char buf[1024];
+    apr_size_t n = sizeof(buf) - 1;
+
+    if (strncmp(arg, "file:", 5) != 0) {
+        *out = arg;
+        return NULL;
+    }
+    path = ap_server_root_relative(cmd->pool, arg + 5);
+    if (path == NULL
+        || apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->pool)
+           != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "%s: cannot open %s", cmd->cmd->name,
+                            arg + 5);
+    }
+    apr_file_read_full(f, buf, n, &n);
+    apr_file_close(f);
+    while (n > 0 && apr_isspace(buf[n - 1])) {
+        n--;
+    }
+    *out = apr_pstrmemdup(cmd->pool, buf, n);
+    return NULL;
+}
+
+static const char *set_introspect(cmd_parms *cmd, void *dc, const char *url,
+                                  const char *id, const char *secret)
+{
+    oauth2_rs_dir_conf *d = dc;
+    const char *why = oa2_uri_check_https(cmd->pool, url, 1);
+
+    if (why != NULL) {
+        return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, url, why);
+    }
+    d->introspect_url = url;
+    d->introspect_id = id;
+    return read_secret(cmd, secret, &d->introspect_secret);
+}
+
+static const char *set_introspect_ttl(cmd_parms *cmd, void *dc,
+                                      const char *arg)
+{
+    apr_int64_t secs;
+
+    if (oa2_duration_parse(arg, &secs) != APR_SUCCESS || secs > 3600) {
+        return apr_psprintf(cmd->pool, "%s: %s is not a duration up to 1h",
+                            cmd->cmd->name, arg);
+    }
+    ((oauth2_rs_dir_conf *)dc)->introspect_ttl = apr_time_from_sec(secs);
+    return NULL;
+}
+
 static const char *set_realm(cmd_parms *cmd, void *dc, const char *arg)
 {
     (void)cmd;
@@ -360,6 +436,12 @@ const command_rec oauth2_rs_cmds[] = {
         "location"),
     AP_INIT_ITERATE(RS_ALGORITHMS, add_algorithm, NULL, TRUST_CONF,
         "Signature algorithms accepted (default ES256 RS256 PS256 EdDSA)"),
+    AP_INIT_TAKE3(RS_INTROSPECT, set_introspect, NULL, TRUST_CONF,
+        "Validate tokens by RFC 7662 introspection: the endpoint URL, this "
+        "resource server's client_id and its secret (or file:<path>)"),
+    AP_INIT_TAKE1(RS_INTROSPECT_CACHE_TTL, set_introspect_ttl, NULL,
+        TRUST_CONF, "How long an introspection result is reused (default "
+        "30s, 0 to ask every time; never past the token's exp)"),
     AP_INIT_TAKE1(RS_REALM, set_realm, NULL, ENFORCE_CONF,
         "The realm of WWW-Authenticate challenges (default AuthName, else "
         "oauth2)"),

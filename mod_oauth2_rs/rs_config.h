@@ -21,6 +21,8 @@
 #define RS_REQUIRE_SCOPE   "OAuthRequireScope"
 #define RS_ALGORITHMS      "OAuthRSAlgorithms"
 #define RS_REALM           "OAuthRSRealm"
+#define RS_INTROSPECT      "OAuthRSIntrospect"
+#define RS_INTROSPECT_CACHE_TTL "OAuthRSIntrospectCacheTTL"
 
 #define RS_AUTH_TYPE "Bearer"
 
@@ -45,6 +47,10 @@ typedef struct oauth2_rs_dir_conf {
     int pass_as;                       /* RS_PASS_* */
     int algs;                          /* OA2_ALG_* */
     const char *realm;
+    const char *introspect_url;        /* OAuthRSIntrospect */
+    const char *introspect_id;
+    const char *introspect_secret;
+    apr_interval_time_t introspect_ttl; /* -1: unset */
 } oauth2_rs_dir_conf;
 
 /** Per-server configuration. */
@@ -81,6 +87,9 @@ const char *oauth2_rs_realm(request_rec *r, const oauth2_rs_dir_conf *d);
 
 /** @return seconds a verified token stays cached at most (default 300) */
 apr_int64_t oauth2_rs_cache_ttl(const oauth2_rs_srv_conf *s);
+
+/** @return seconds an introspection result stays cached (default 30) */
+apr_int64_t oauth2_rs_introspect_ttl(const oauth2_rs_dir_conf *d);
 
 /** @return non-zero when the location has something for us to validate */
 int oauth2_rs_has_keys(const oauth2_rs_dir_conf *d);

@@ -2,9 +2,60 @@
 /* rs_http: the outbound HTTP calls of the resource server, through libcurl. */
 #include <string.h>
 #include <apr_strings.h>
+#include <apr_thread_mutex.h>
 #include <curl/curl.h>
 
+#include "oa2_form.h"
 #include "rs_http.h"
+
+/* Reusable easy handles (each keeps its connections alive), guarded by a
+ * mutex; created in child_init, cleaned up with the child's pool. */
+#define RS_HTTP_POOL_MAX 16
+static CURL *handles[RS_HTTP_POOL_MAX];
+static int nhandles;
+static apr_thread_mutex_t *handles_mutex;
+
+static apr_status_t handles_cleanup(void *data)
+{
+    (void)data;
+    while (nhandles > 0) {
+        curl_easy_cleanup(handles[--nhandles]);
+    }
+    return APR_SUCCESS;
+}
+
+void oauth2_rs_http_child_init(apr_pool_t *p)
+{
+    apr_thread_mutex_create(&handles_mutex, APR_THREAD_MUTEX_DEFAULT, p);
+    apr_pool_cleanup_register(p, NULL, handles_cleanup,
+                              apr_pool_cleanup_null);
+}
+
+static CURL *handle_get(void)
+{
+    CURL *c = NULL;
+
+    apr_thread_mutex_lock(handles_mutex);
+    if (nhandles > 0) {
+        c = handles[--nhandles];
+    }
+    apr_thread_mutex_unlock(handles_mutex);
+    return c ? c : curl_easy_init();
+}
+
+static void handle_put(CURL *c)
+{
+    curl_easy_reset(c);
+    apr_thread_mutex_lock(handles_mutex);
+    if (nhandles < RS_HTTP_POOL_MAX) {
+        handles[nhandles++] = c;
+        c = NULL;
+    }
+    apr_thread_mutex_unlock(handles_mutex);
+    if (c != NULL) {
+        curl_easy_cleanup(c);
+    }
+}
 
 typedef struct {
     apr_pool_t *p;
@@ -66,6 +117,51 @@ apr_status_t oauth2_rs_http_get(apr_pool_t *p, const char *url,
     }
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply->status);
     curl_easy_cleanup(curl);
+    reply->body = sink.buf ? sink.buf : apr_pstrdup(p, "");
+    reply->len = sink.len;
+    return APR_SUCCESS;
+}
+
+apr_status_t oauth2_rs_http_post_form(apr_pool_t *p, const char *url,
+                                      const char *user, const char *password,
+                                      const char *form, apr_size_t limit,
+                                      oauth2_rs_http_reply *reply,
+                                      const char **why)
+{
+    CURL *curl = handle_get();
+    body_sink sink = { p, NULL, 0, 0, limit };
+    struct curl_slist *headers;
+    CURLcode rc;
+
+    if (curl == NULL) {
+        *why = "libcurl initialisation failed";
+        return APR_EGENERAL;
+    }
+    headers = curl_slist_append(NULL, "Accept: application/json");
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+    curl_easy_setopt(curl, CURLOPT_USERNAME, oa2_form_encode(p, user));
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, oa2_form_encode(p, password));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, form);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "mod_oauth2_rs");
+    rc = curl_easy_perform(curl);
+    if (rc == CURLE_OK) {
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply->status);
+    }
+    curl_slist_free_all(headers);
+    handle_put(curl);
+    if (rc != CURLE_OK) {
+        *why = apr_pstrdup(p, curl_easy_strerror(rc));
+        return APR_EGENERAL;
+    }
     reply->body = sink.buf ? sink.buf : apr_pstrdup(p, "");
     reply->len = sink.len;
     return APR_SUCCESS;

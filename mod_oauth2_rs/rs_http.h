@@ -23,4 +23,18 @@ apr_status_t oauth2_rs_http_get(apr_pool_t *p, const char *url,
                                 apr_size_t limit, oauth2_rs_http_reply *reply,
                                 const char **why);
 
+/**
+ * POSTs a urlencoded form with HTTP Basic credentials (introspection).
+ * Easy handles are kept in a per-process pool so connections are reused.
+ * @param user, password form-urlencoded before Basic (RFC 6749 §2.3.1)
+ */
+apr_status_t oauth2_rs_http_post_form(apr_pool_t *p, const char *url,
+                                      const char *user, const char *password,
+                                      const char *form, apr_size_t limit,
+                                      oauth2_rs_http_reply *reply,
+                                      const char **why);
+
+/** child_init: the pool of reusable libcurl handles. */
+void oauth2_rs_http_child_init(apr_pool_t *p);
+
 #endif

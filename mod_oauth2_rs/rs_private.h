@@ -103,6 +103,19 @@ void oauth2_rs_cache_put(request_rec *r, const unsigned char *hash,
                          apr_int64_t expiry, const char *thumbprint,
                          const char *payload);
 
+/* ---- rs_introspect.c ---- */
+
+/**
+ * Validates a token by introspection (OAuthRSIntrospect), reusing a cached
+ * answer for at most OAuthRSIntrospectCacheTTL and never past its exp.
+ * @param claims the introspection response of an active token
+ * @return OK, HTTP_UNAUTHORIZED (inactive) or HTTP_SERVICE_UNAVAILABLE
+ *         (the AS cannot be reached; logged), with t->err filled
+ */
+int oauth2_rs_introspect(request_rec *r, const oauth2_rs_dir_conf *d,
+                         const char *token, oauth2_rs_token *t,
+                         json_object **claims);
+
 /* ---- rs_pass.c ---- */
 
 /** Removes incoming OAuth2-Claim-* headers so backends cannot be fooled. */

@@ -86,3 +86,28 @@ def cc_token(httpd, client, scope=None):
                       auth=(client["client_id"], client["client_secret"]), timeout=10)
     assert r.status_code == 200, r.text
     return r.json()["access_token"]
+
+
+RS_CLIENT = ("rs-introspector", "rs-introspector-secret-0123456789")
+
+
+def insert_client(pg, client_id, secret, metadata):
+    """A client with a known id and secret, straight into the table (the
+    registration endpoint always makes random ones)."""
+    import base64
+    import hashlib
+    import json
+    h = base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest()).rstrip(b"=").decode()
+    meta = json.dumps(metadata).replace("'", "''")
+    pg.psql("INSERT INTO oauth2_client (client_id, secret_hash, registration_token_hash, "
+            f"metadata, created_at, updated_at) VALUES ('{client_id}', '{h}', 'x-{client_id}', "
+            f"'{meta}', 0, 0)")
+
+
+@pytest.fixture
+def rs_client(pg):
+    insert_client(pg, RS_CLIENT[0], RS_CLIENT[1],
+                  {"client_name": "The photo API", "grant_types": ["client_credentials"],
+                   "response_types": [], "redirect_uris": [],
+                   "token_endpoint_auth_method": "client_secret_basic", "scope": ""})
+    return RS_CLIENT

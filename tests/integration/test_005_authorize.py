@@ -378,3 +378,13 @@ def test_as_005_22_metadata_lists_flow(default_conf):
     assert "implicit" not in m["grant_types_supported"]
     assert m["response_types_supported"] == ["code"]
     assert m["authorization_response_iss_parameter_supported"] is True
+
+
+def test_as_005_23_confidential_without_pkce(default_conf, web_client):
+    """PKCE is optional for confidential clients; a verifier without a challenge is refused."""
+    code, _, uri = get_code(default_conf, web_client, pkce=False)
+    r = exchange(default_conf, web_client, code, None, uri)
+    assert r.status_code == 200, r.text
+    code, _, uri = get_code(default_conf, web_client, pkce=False)
+    r = exchange(default_conf, web_client, code, "x" * 50, uri)
+    assert r.status_code == 400 and r.json()["error"] == "invalid_grant"

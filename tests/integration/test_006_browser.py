@@ -56,6 +56,13 @@ def wait_for(d, fragment):
     return urllib.parse.urlsplit(d.current_url)
 
 
+def find(d, how, what):
+    """Waits (up to 10 s) for an element: pages arrive through redirects."""
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(d, 10).until(ec.presence_of_element_located((how, what)))
+
+
 def shot(d, name):
     d.save_screenshot(os.path.join(SHOTS, name + ".png"))
 
@@ -72,17 +79,17 @@ def test_as_006_01_login_consent_allow(form_httpd, driver):
         "scope": "photos", "state": "browser-state", "code_challenge": challenge,
         "code_challenge_method": "S256"})
     driver.get(url)
-    assert driver.find_element(By.TAG_NAME, "h1").text == "Sign in"
+    assert find(driver, By.TAG_NAME, "h1").text == "Sign in"
     shot(driver, "01-login")
-    driver.find_element(By.ID, "user").send_keys("alice")
-    driver.find_element(By.ID, "pass").send_keys("alice-pw")
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    find(driver, By.ID, "user").send_keys("alice")
+    find(driver, By.ID, "pass").send_keys("alice-pw")
+    find(driver, By.CSS_SELECTOR, "button[type=submit]").click()
     wait_for(driver, "/oauth2/authorize")
-    heading = driver.find_element(By.TAG_NAME, "h1").text
+    heading = find(driver, By.TAG_NAME, "h1").text
     assert "Do you want to allow Canon Print" in heading, heading
     assert "View your photos" in driver.page_source
     shot(driver, "02-consent")
-    driver.find_element(By.CSS_SELECTOR, "button[name=decision][value=allow]").click()
+    find(driver, By.CSS_SELECTOR, "button[name=decision][value=allow]").click()
     landed = wait_for(driver, "/client/")
     assert landed.path == "/client/index.json"
     got = dict(urllib.parse.parse_qsl(landed.query))
@@ -99,20 +106,20 @@ def test_as_006_02_deny_and_account_page(form_httpd, driver):
     base = {"response_type": "code", "client_id": client["client_id"], "redirect_uri": cb,
             "scope": "photos", "code_challenge": challenge, "code_challenge_method": "S256"}
     driver.get(httpd.url + "/oauth2/authorize?" + urllib.parse.urlencode(dict(base, state="d")))
-    driver.find_element(By.ID, "user").send_keys("alice")
-    driver.find_element(By.ID, "pass").send_keys("alice-pw")
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    driver.find_element(By.CSS_SELECTOR, "button[name=decision][value=deny]").click()
+    find(driver, By.ID, "user").send_keys("alice")
+    find(driver, By.ID, "pass").send_keys("alice-pw")
+    find(driver, By.CSS_SELECTOR, "button[type=submit]").click()
+    find(driver, By.CSS_SELECTOR, "button[name=decision][value=deny]").click()
     got = dict(urllib.parse.parse_qsl(wait_for(driver, "/client/").query))
     assert got["error"] == "access_denied" and got["state"] == "d"
     # allow this time, then revoke on the account page (same browser session)
     driver.get(httpd.url + "/oauth2/authorize?" + urllib.parse.urlencode(dict(base, state="a")))
-    driver.find_element(By.CSS_SELECTOR, "button[name=decision][value=allow]").click()
+    find(driver, By.CSS_SELECTOR, "button[name=decision][value=allow]").click()
     wait_for(driver, "/client/")
     driver.get(httpd.url + "/oauth2/account/")
     assert "Photo Album" in driver.page_source
     shot(driver, "03-account")
-    driver.find_element(By.CSS_SELECTOR, "button.danger").click()
+    find(driver, By.CSS_SELECTOR, "button.danger").click()
     wait_for(driver, "revoked=1")
     assert "revoked" in driver.page_source
     assert "Photo Album" not in driver.page_source

@@ -53,11 +53,12 @@ class Httpd:
         if os.path.isdir(self.root):
             self.stop()
             shutil.rmtree(self.root)
-        for d in ("logs", "htdocs/flickr", "htdocs/api", "htdocs/open", "htdocs/aud", "cgi-bin"):
+        for d in ("logs", "htdocs/flickr", "htdocs/api", "htdocs/open", "htdocs/aud", "htdocs/introspected", "htdocs/introspected-cached",
+                  "cgi-bin"):
             os.makedirs(os.path.join(self.root, d), exist_ok=True)
         with open(os.path.join(self.root, "htdocs/flickr/photos"), "w") as f:
             f.write('{"photos": ["beach.jpg", "mountain.jpg"]}\n')
-        for d in ("api", "open", "aud"):
+        for d in ("api", "open", "aud", "introspected", "introspected-cached"):
             with open(os.path.join(self.root, "htdocs", d, "index.json"), "w") as f:
                 f.write('{"ok": true}\n')
         echo = os.path.join(self.root, "cgi-bin", "echo")

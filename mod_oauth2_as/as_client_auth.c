@@ -5,14 +5,53 @@
 #include <httpd.h>
 #include <http_log.h>
 
+#include "as_assertion.h"
 #include "as_client_auth.h"
 #include "as_private.h"
 #include "oa2_form.h"
+#include "oa2_json.h"
 #include "oa2_token.h"
 
 static int auth_fail(oa2_err_t *err, const char *why)
 {
     return oa2_err_set(err, 401, OA2_ERR_INVALID_CLIENT, why);
+}
+
+#define CLIENT_ASSERTION_TYPE \
+    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+/* RFC 7523 §2.2: a JWT signed by the client, iss = sub = client_id. The
+ * signature is checked once the client (and its keys) are known. */
+static apr_status_t collect_assertion(request_rec *r, apr_table_t *params,
+                                      oauth2_as_client_auth *a,
+                                      const char **id, oa2_err_t *err)
+{
+    const char *type = apr_table_get(params, "client_assertion_type");
+    const char *jwt = apr_table_get(params, "client_assertion");
+    const char *iss, *sub;
+
+    if (type == NULL || strcmp(type, CLIENT_ASSERTION_TYPE) != 0
+        || jwt == NULL) {
+        return oa2_err_set(err, 400, OA2_ERR_INVALID_REQUEST,
+                           "client_assertion_type must be " CLIENT_ASSERTION_TYPE
+                           " with a client_assertion");
+    }
+    if (oa2_jws_parse(r->pool, jwt, strlen(jwt), &a->assertion, err)
+        != APR_SUCCESS) {
+        return oa2_err_set(err, 401, OA2_ERR_INVALID_CLIENT,
+                           "malformed client_assertion");
+    }
+    iss = oa2_json_get_string(a->assertion->payload, "iss");
+    sub = oa2_json_get_string(a->assertion->payload, "sub");
+    if (iss == NULL || sub == NULL || strcmp(iss, sub) != 0
+        || (*id != NULL && strcmp(*id, iss) != 0)) {
+        return oa2_err_set(err, 401, OA2_ERR_INVALID_CLIENT,
+                           "client_assertion iss and sub must be the "
+                           "client_id");
+    }
+    *id = iss;
+    a->method = OA2_AUTH_PRIVATE_KEY_JWT;
+    return APR_SUCCESS;
 }
 
 /* Finds which credentials the request carries; more than one method is an
@@ -24,9 +63,19 @@ static apr_status_t collect(request_rec *r, apr_table_t *params,
     const char *h = apr_table_get(r->headers_in, "Authorization");
     const char *body_id = apr_table_get(params, "client_id");
     const char *body_secret = apr_table_get(params, "client_secret");
+    int has_assertion = apr_table_get(params, "client_assertion") != NULL
+        || apr_table_get(params, "client_assertion_type") != NULL;
 
     *id = body_id;
     *secret = body_secret;
+    if (has_assertion) {
+        if (body_secret != NULL
+            || (h != NULL && strncasecmp(h, "Basic ", 6) == 0)) {
+            return oa2_err_set(err, 400, OA2_ERR_INVALID_REQUEST,
+                               "use one client authentication method only");
+        }
+        return collect_assertion(r, params, a, id, err);
+    }
     if (h != NULL && strncasecmp(h, "Basic ", 6) == 0) {
         const char *user, *pw;
         a->basic_used = 1;
@@ -85,9 +134,27 @@ apr_status_t oauth2_as_client_authenticate(request_rec *r,
         /* a confidential client sending no secret, or the wrong method */
         rv = APR_EINVAL;
     }
-    if (rv == APR_SUCCESS && strcmp(a->method, OA2_AUTH_NONE) != 0
-        && !oa2_ct_streq(a->client->secret_hash,
-                         oa2_token_hash(r->pool, secret))) {
+    if (rv == APR_SUCCESS && a->assertion != NULL) {
+        apr_array_header_t *keys;
+        const char *why = "no usable key";
+        rv = oauth2_as_client_keys(r, a->client, &keys);
+        if (rv == APR_SUCCESS) {
+            rv = oauth2_as_assertion_verify(r, a->assertion, keys, NULL,
+                                            &why);
+        }
+        if (rv == AS_STORE_EDB) {
+            return oa2_err_set(err, 503, OA2_ERR_TEMPORARILY_UNAVAILABLE,
+                               NULL);
+        }
+        if (rv != APR_SUCCESS) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OA2LOGNO(10202)
+                          "private_key_jwt of client %s refused: %s", id,
+                          why);
+        }
+    }
+    else if (rv == APR_SUCCESS && strcmp(a->method, OA2_AUTH_NONE) != 0
+             && !oa2_ct_streq(a->client->secret_hash,
+                              oa2_token_hash(r->pool, secret))) {
         rv = APR_EINVAL;
     }
     if (rv != APR_SUCCESS) {

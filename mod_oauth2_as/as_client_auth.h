@@ -6,6 +6,7 @@
 #include <httpd.h>
 
 #include "as_store.h"
+#include "oa2_jose.h"
 #include "oa2_error.h"
 
 /** The outcome of client authentication. */
@@ -13,12 +14,14 @@ typedef struct oauth2_as_client_auth {
     oauth2_as_client_rec *client;   /* the authenticated client */
     const char *method;             /* OA2_AUTH_* actually used */
     int basic_used;                 /* an Authorization: Basic was sent */
+    oa2_jws_t *assertion;           /* private_key_jwt: the client_assertion */
 } oauth2_as_client_auth;
 
 /**
  * Authenticates the client of a token-endpoint request: Basic
  * (client_secret_basic), client_id + client_secret in the body
- * (client_secret_post), or client_id alone for a public client (none).
+ * (client_secret_post), a signed client_assertion (private_key_jwt, RFC
+ * 7523 §2.2), or client_id alone for a public client (none).
  * The method used must be the one the client registered. Unknown,
  * disabled and wrong-secret clients get the same invalid_client answer.
  * Logs failures at INFO (never the secret).

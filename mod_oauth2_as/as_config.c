@@ -7,12 +7,14 @@
 #include <apr_uri.h>
 #include <httpd.h>
 #include <http_log.h>
+#include <ap_provider.h>
 #include <openssl/crypto.h>
 
 #include "as_html.h"
 #include "as_private.h"
 #include "oa2_client.h"
 #include "oa2_duration.h"
+#include "oa2_saml.h"
 #include "oa2_uri.h"
 
 /* Defaults live here and are applied by the getters at read time. */
@@ -32,6 +34,27 @@ static const struct {
     0,
 };
 
+void *oauth2_as_create_dir_conf(apr_pool_t *p, char *dir)
+{
+    (void)dir;
+    return apr_pcalloc(p, sizeof(oauth2_as_dir_conf));
+}
+
+void *oauth2_as_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    const oauth2_as_dir_conf *base = basev, *add = addv;
+    oauth2_as_dir_conf *d = apr_pcalloc(p, sizeof(*d));
+
+    d->password_providers = add->password_providers
+        ? add->password_providers : base->password_providers;
+    return d;
+}
+
+oauth2_as_dir_conf *oauth2_as_dir(request_rec *r)
+{
+    return ap_get_module_config(r->per_dir_config, &oauth2_as_module);
+}
+
 void *oauth2_as_create_srv_conf(apr_pool_t *p, server_rec *s)
 {
     oauth2_as_srv_conf *conf = apr_pcalloc(p, sizeof(*conf));
@@ -44,6 +67,9 @@ void *oauth2_as_create_srv_conf(apr_pool_t *p, server_rec *s)
     conf->require_pkce = -1;
     conf->pkce_plain = -1;
     conf->token_format = -1;
+    conf->password_max_failures = -1;
+    conf->password_window = -1;
+    conf->assertion_max_lifetime = -1;
     return conf;
 }
 
@@ -73,6 +99,15 @@ void *oauth2_as_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
                                              : base->pkce_plain;
     conf->token_format = add->token_format != -1 ? add->token_format
                                                  : base->token_format;
+    conf->password_max_failures = add->password_max_failures != -1
+        ? add->password_max_failures : base->password_max_failures;
+    conf->password_window = add->password_window != -1
+        ? add->password_window : base->password_window;
+    conf->jwt_issuers = add->jwt_issuers ? add->jwt_issuers
+                                         : base->jwt_issuers;
+    conf->assertion_max_lifetime = add->assertion_max_lifetime != -1
+        ? add->assertion_max_lifetime : base->assertion_max_lifetime;
+    conf->saml_idps = add->saml_idps ? add->saml_idps : base->saml_idps;
     conf->consent_template = add->consent_template
         ? add->consent_template : base->consent_template;
     conf->consent_tmpl = add->consent_template ? add->consent_tmpl
@@ -95,6 +130,40 @@ apr_int64_t oauth2_as_access_token_lifetime(const oauth2_as_srv_conf *conf)
     return conf->access_token_lifetime != -1
         ? (apr_int64_t)apr_time_sec(conf->access_token_lifetime)
         : defaults.access_token_lifetime;
+}
+
+int oauth2_as_password_max_failures(const oauth2_as_srv_conf *conf)
+{
+    return conf->password_max_failures != -1 ? conf->password_max_failures
+                                             : 5;
+}
+
+apr_int64_t oauth2_as_password_window(const oauth2_as_srv_conf *conf)
+{
+    return conf->password_window != -1
+        ? (apr_int64_t)apr_time_sec(conf->password_window) : 600;
+}
+
+apr_int64_t oauth2_as_assertion_max_lifetime(const oauth2_as_srv_conf *conf)
+{
+    return conf->assertion_max_lifetime != -1
+        ? (apr_int64_t)apr_time_sec(conf->assertion_max_lifetime) : 3600;
+}
+
+const oauth2_as_jwt_issuer *oauth2_as_jwt_issuer_find(
+    const oauth2_as_srv_conf *conf, const char *iss)
+{
+    int i;
+
+    for (i = 0; conf->jwt_issuers != NULL && iss != NULL
+                && i < conf->jwt_issuers->nelts; i++) {
+        const oauth2_as_jwt_issuer *j =
+            &APR_ARRAY_IDX(conf->jwt_issuers, i, oauth2_as_jwt_issuer);
+        if (strcmp(j->issuer, iss) == 0) {
+            return j;
+        }
+    }
+    return NULL;
 }
 
 int oauth2_as_token_format(const oauth2_as_srv_conf *conf)
@@ -374,6 +443,145 @@ static const char *set_token_format(cmd_parms *cmd, void *dc,
     return NULL;
 }
 
+static const char *add_password_provider(cmd_parms *cmd, void *dc,
+                                         const char *name)
+{
+    oauth2_as_dir_conf *d = dc;
+    oauth2_as_password_provider *pp;
+    const authn_provider *provider = ap_lookup_provider(
+        AUTHN_PROVIDER_GROUP, name, AUTHN_PROVIDER_VERSION);
+
+    if (provider == NULL || provider->check_password == NULL) {
+        return apr_psprintf(cmd->pool, "%s: unknown authn provider %s "
+                            "(load mod_authn_%s?)", cmd->cmd->name, name,
+                            name);
+    }
+    if (d->password_providers == NULL) {
+        d->password_providers = apr_array_make(
+            cmd->pool, 2, sizeof(oauth2_as_password_provider));
+    }
+    pp = apr_array_push(d->password_providers);
+    pp->name = name;
+    pp->provider = provider;
+    return NULL;
+}
+
+static const char *set_password_rate_limit(cmd_parms *cmd, void *dc,
+                                           const char *max,
+                                           const char *window)
+{
+    oauth2_as_srv_conf *conf = cmd_conf(cmd);
+    char *end;
+    long n = strtol(max, &end, 10);
+
+    (void)dc;
+    if (*end != '\0' || n < 1 || n > 1000) {
+        return apr_psprintf(cmd->pool, "%s: %s is not a number of failures "
+                            "between 1 and 1000", cmd->cmd->name, max);
+    }
+    conf->password_max_failures = (int)n;
+    return parse_duration(cmd, window, 1, 86400, "1s and 24h",
+                          &conf->password_window);
+}
+
+/* Verification keys from a PEM file (key or certificate) or file:<JWKS>. */
+static apr_status_t load_keys(cmd_parms *cmd, const char *spec,
+                              apr_array_header_t **keys, const char **why)
+{
+    const char *path = ap_server_root_relative(
+        cmd->pool, strncmp(spec, "file:", 5) == 0 ? spec + 5 : spec);
+    oa2_jwk_t *key;
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_size_t n;
+    char *buf;
+
+    if (path == NULL) {
+        *why = "invalid path";
+        return APR_EINVAL;
+    }
+    if (strncmp(spec, "file:", 5) != 0) {
+        *keys = apr_array_make(cmd->pool, 1, sizeof(oa2_jwk_t *));
+        if (oa2_jwk_load_pem_file(cmd->pool, path, NULL, &key, why)
+            != APR_SUCCESS) {
+            return APR_EINVAL;
+        }
+        APR_ARRAY_PUSH(*keys, oa2_jwk_t *) = key;
+        return APR_SUCCESS;
+    }
+    if (apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->pool) != APR_SUCCESS
+        || apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS
+        || fi.size <= 0 || fi.size > 1024 * 1024) {
+        *why = apr_psprintf(cmd->pool, "cannot read %s", path);
+        return APR_EINVAL;
+    }
+    n = (apr_size_t)fi.size;
+    buf = apr_palloc(cmd->pool, n + 1);
+    if (apr_file_read_full(f, buf, n, &n) != APR_SUCCESS) {
+        apr_file_close(f);
+        *why = apr_psprintf(cmd->pool, "cannot read %s", path);
+        return APR_EINVAL;
+    }
+    apr_file_close(f);
+    buf[n] = '\0';
+    return oa2_jwks_parse(cmd->pool, buf, n, keys, why);
+}
+
+static const char *add_jwt_issuer(cmd_parms *cmd, void *dc, const char *iss,
+                                  const char *keys)
+{
+    oauth2_as_srv_conf *conf = cmd_conf(cmd);
+    oauth2_as_jwt_issuer *j;
+    const char *why;
+
+    (void)dc;
+    if (conf->jwt_issuers == NULL) {
+        conf->jwt_issuers = apr_array_make(cmd->pool, 2,
+                                           sizeof(oauth2_as_jwt_issuer));
+    }
+    j = apr_array_push(conf->jwt_issuers);
+    j->issuer = iss;
+    if (load_keys(cmd, keys, &j->keys, &why) != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, iss, why);
+    }
+    return NULL;
+}
+
+static const char *add_saml_trust(cmd_parms *cmd, void *dc,
+                                  const char *cert, const char *entity_id)
+{
+    oauth2_as_srv_conf *conf = cmd_conf(cmd);
+    const char *path = ap_server_root_relative(cmd->pool, cert), *why;
+    oa2_saml_idp_t *idp;
+
+    (void)dc;
+    /* xmlsec must be up before it can hold a key (idempotent) */
+    if (oa2_saml_global_init() != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "%s: cannot initialise xmlsec",
+                            cmd->cmd->name);
+    }
+    if (path == NULL
+        || oa2_saml_idp_load(cmd->pool, path, entity_id, &idp, &why)
+           != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, cert,
+                            path ? why : "invalid path");
+    }
+    if (conf->saml_idps == NULL) {
+        conf->saml_idps = apr_array_make(cmd->pool, 2,
+                                         sizeof(oa2_saml_idp_t *));
+    }
+    APR_ARRAY_PUSH(conf->saml_idps, oa2_saml_idp_t *) = idp;
+    return NULL;
+}
+
+static const char *set_assertion_max_lifetime(cmd_parms *cmd, void *dc,
+                                              const char *arg)
+{
+    (void)dc;
+    return parse_duration(cmd, arg, 10, 86400, "10s and 24h",
+                          &cmd_conf(cmd)->assertion_max_lifetime);
+}
+
 static const char *set_consent_template(cmd_parms *cmd, void *dc,
                                         const char *arg)
 {
@@ -461,6 +669,21 @@ const command_rec oauth2_as_cmds[] = {
     AP_INIT_TAKE1(AS_ACCESS_TOKEN_FORMAT, set_token_format, NULL, RSRC_CONF,
         "jwt (RFC 9068, validated locally; the default) or opaque (random, "
         "stored hashed, validated by introspection)"),
+    AP_INIT_ITERATE(AS_PASSWORD_PROVIDER, add_password_provider, NULL,
+        RSRC_CONF | ACCESS_CONF, "Authn providers (file, dbd, ldap, ...) "
+        "that check the password grant's username and password"),
+    AP_INIT_TAKE2(AS_PASSWORD_RATE_LIMIT, set_password_rate_limit, NULL,
+        RSRC_CONF, "Failed password grants allowed per user and per client "
+        "within a window (default 5 10m)"),
+    AP_INIT_TAKE2(AS_JWT_BEARER_ISSUER, add_jwt_issuer, NULL, RSRC_CONF,
+        "A trusted issuer of JWT bearer assertions and its keys (a PEM, or "
+        "file:<jwks.json>); repeatable"),
+    AP_INIT_TAKE1(AS_ASSERTION_MAX_LIFETIME, set_assertion_max_lifetime,
+        NULL, RSRC_CONF, "Longest lifetime (exp - now) accepted for JWT "
+        "assertions (default 1h)"),
+    AP_INIT_TAKE2(AS_SAML_TRUST, add_saml_trust, NULL, RSRC_CONF,
+        "A SAML identity provider trusted for the saml2-bearer grant: its "
+        "signing certificate (PEM) and its entity id; repeatable"),
     AP_INIT_TAKE1(AS_CONSENT_TEMPLATE, set_consent_template, NULL, RSRC_CONF,
         "An HTML file replacing the built-in consent page (placeholders are "
         "checked at startup)"),

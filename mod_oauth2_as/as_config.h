@@ -5,6 +5,8 @@
 
 #include <httpd.h>
 #include <http_config.h>
+#include <http_request.h>
+#include <mod_auth.h>
 
 #include "oa2_jose.h"
 #include "oa2_scope.h"
@@ -23,6 +25,11 @@
 #define AS_PKCE_PLAIN           "OAuthASPKCEPlain"
 #define AS_CONSENT_TEMPLATE     "OAuthASConsentTemplate"
 #define AS_ACCESS_TOKEN_FORMAT  "OAuthASAccessTokenFormat"
+#define AS_PASSWORD_PROVIDER    "OAuthASPasswordProvider"
+#define AS_PASSWORD_RATE_LIMIT  "OAuthASPasswordRateLimit"
+#define AS_JWT_BEARER_ISSUER    "OAuthASJWTBearerIssuer"
+#define AS_ASSERTION_MAX_LIFETIME "OAuthASAssertionMaxLifetime"
+#define AS_SAML_TRUST           "OAuthASSAMLTrust"
 
 /* Secrets shorter than this refuse startup (DESIGN.md §8). */
 #define AS_SECRET_MIN_LEN 32
@@ -36,6 +43,23 @@ typedef struct oauth2_as_scope_def {
     const char *name;
     const char *text;
 } oauth2_as_scope_def;
+
+/** A trusted issuer of JWT bearer assertions (OAuthASJWTBearerIssuer). */
+typedef struct oauth2_as_jwt_issuer {
+    const char *issuer;
+    apr_array_header_t *keys;          /* oa2_jwk_t * */
+} oauth2_as_jwt_issuer;
+
+/** An authn provider for the password grant (OAuthASPasswordProvider). */
+typedef struct oauth2_as_password_provider {
+    const char *name;
+    const authn_provider *provider;
+} oauth2_as_password_provider;
+
+/** Per-directory configuration (the location of the handler). */
+typedef struct oauth2_as_dir_conf {
+    apr_array_header_t *password_providers;  /* oauth2_as_password_provider */
+} oauth2_as_dir_conf;
 
 /** Per-server configuration. Unset: NULL pointers, -1 numbers. */
 typedef struct oauth2_as_srv_conf {
@@ -52,6 +76,11 @@ typedef struct oauth2_as_srv_conf {
     int require_pkce;                  /* -1: unset */
     int pkce_plain;                    /* -1: unset */
     int token_format;                  /* AS_FORMAT_*, -1: unset */
+    int password_max_failures;         /* -1: unset */
+    apr_interval_time_t password_window;         /* -1: unset */
+    apr_array_header_t *jwt_issuers;   /* oauth2_as_jwt_issuer */
+    apr_interval_time_t assertion_max_lifetime;  /* -1: unset */
+    apr_array_header_t *saml_idps;     /* oa2_saml_idp_t * */
     const char *consent_template;      /* the file, NULL: built in */
     struct oa2_tmpl_t *consent_tmpl;   /* parsed from that file */
 
@@ -63,10 +92,13 @@ typedef struct oauth2_as_srv_conf {
     const char *well_known_path;       /* where the metadata is served */
     const char *endpoint_base;         /* issuer origin + base_path */
     const char *token_endpoint;        /* absolute URL */
+    apr_array_header_t *assertion_audiences;  /* issuer, token endpoint */
 } oauth2_as_srv_conf;
 
 extern const command_rec oauth2_as_cmds[];
 
+void *oauth2_as_create_dir_conf(apr_pool_t *p, char *dir);
+void *oauth2_as_merge_dir_conf(apr_pool_t *p, void *basev, void *addv);
 void *oauth2_as_create_srv_conf(apr_pool_t *p, server_rec *s);
 void *oauth2_as_merge_srv_conf(apr_pool_t *p, void *basev, void *addv);
 
@@ -78,6 +110,23 @@ int oauth2_as_enabled(const oauth2_as_srv_conf *conf);
 
 /** @return access token lifetime in seconds (default 3600) */
 apr_int64_t oauth2_as_access_token_lifetime(const oauth2_as_srv_conf *conf);
+
+/** @return the request's directory configuration */
+oauth2_as_dir_conf *oauth2_as_dir(request_rec *r);
+
+/** @return failed password attempts allowed per window (default 5) */
+int oauth2_as_password_max_failures(const oauth2_as_srv_conf *conf);
+
+/** @return the throttling window in seconds (default 600) */
+apr_int64_t oauth2_as_password_window(const oauth2_as_srv_conf *conf);
+
+/** @return the longest accepted assertion lifetime in seconds (default
+ *          3600) */
+apr_int64_t oauth2_as_assertion_max_lifetime(const oauth2_as_srv_conf *conf);
+
+/** @return the trusted JWT issuer named iss, or NULL */
+const oauth2_as_jwt_issuer *oauth2_as_jwt_issuer_find(
+    const oauth2_as_srv_conf *conf, const char *iss);
 
 /** @return AS_FORMAT_JWT (default) or AS_FORMAT_OPAQUE */
 int oauth2_as_token_format(const oauth2_as_srv_conf *conf);

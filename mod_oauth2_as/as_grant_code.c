@@ -28,11 +28,9 @@ static int unavailable(request_rec *r)
     return oauth2_as_reply_unavailable(r);
 }
 
-/* Creates a refresh token for a grant when the client and the server allow
- * refresh tokens; *token stays NULL otherwise. */
-static apr_status_t new_refresh(request_rec *r, const oauth2_as_grant *g,
-                                const char *family_id, const char **token,
-                                oauth2_as_refresh_rec *rec)
+apr_status_t oauth2_as_new_refresh(request_rec *r, const oauth2_as_grant *g,
+                                   const char *family_id, const char **token,
+                                   oauth2_as_refresh_rec *rec)
 {
     oauth2_as_srv_conf *conf = oauth2_as_srv(r->server);
 
@@ -152,7 +150,8 @@ int oauth2_as_grant_authorization_code(request_rec *r, apr_table_t *params,
         return unavailable(r);
     }
     if (rv != APR_SUCCESS
-        || new_refresh(r, &g, c->family_id, &refresh, &rec) != APR_SUCCESS) {
+        || oauth2_as_new_refresh(r, &g, c->family_id, &refresh, &rec)
+           != APR_SUCCESS) {
         return grant_error(r, OA2_ERR_SERVER_ERROR, NULL);
     }
     if (refresh != NULL && oauth2_as_store_refresh_insert(r, &rec)
@@ -239,7 +238,8 @@ int oauth2_as_grant_refresh_token(request_rec *r, apr_table_t *params,
     g.has_user = 1;
     g.scope = scope;
     g.audience = t->audience;
-    if (new_refresh(r, &g, t->family_id, &refresh, &rec) != APR_SUCCESS
+    if (oauth2_as_new_refresh(r, &g, t->family_id, &refresh, &rec)
+            != APR_SUCCESS
         || refresh == NULL) {
         return grant_error(r, OA2_ERR_UNAUTHORIZED_CLIENT,
                            "refresh tokens are not enabled for this client");

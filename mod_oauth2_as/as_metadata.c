@@ -69,11 +69,16 @@ static const char *metadata_document(apr_pool_t *p,
                                      const oauth2_as_srv_conf *conf)
 {
     static const char *const auth_methods[] = {
-        OA2_AUTH_SECRET_BASIC, OA2_AUTH_SECRET_POST, OA2_AUTH_NONE, NULL
+        OA2_AUTH_SECRET_BASIC, OA2_AUTH_SECRET_POST, OA2_AUTH_PRIVATE_KEY_JWT,
+        OA2_AUTH_NONE, NULL
     };
     static const char *const implemented[] = {
         "authorization_code", "refresh_token", "client_credentials",
-        "implicit", NULL
+        "implicit", "password", OA2_GRANT_NAME_JWT_BEARER,
+        OA2_GRANT_NAME_SAML2_BEARER, NULL
+    };
+    static const char *const assertion_algs[] = {
+        "ES256", "RS256", "PS256", "EdDSA", NULL
     };
     static const char *const modes[] = { "query", "fragment", NULL };
     static const char *const pkce_s256[] = { "S256", NULL };
@@ -119,6 +124,12 @@ static const char *metadata_document(apr_pool_t *p,
     json_object_object_add(o, "response_types_supported", responses);
     add_strings(o, "response_modes_supported", modes);
     add_strings(o, "token_endpoint_auth_methods_supported", auth_methods);
+    add_strings(o, "token_endpoint_auth_signing_alg_values_supported",
+                assertion_algs);
+    add_strings(o, "revocation_endpoint_auth_methods_supported",
+                auth_methods);
+    add_strings(o, "introspection_endpoint_auth_methods_supported",
+                auth_methods);
     add_strings(o, "code_challenge_methods_supported",
                 oauth2_as_pkce_plain(conf) ? pkce_both : pkce_s256);
     oa2_json_set_bool(o, "authorization_response_iss_parameter_supported", 1);
@@ -143,6 +154,10 @@ apr_status_t oauth2_as_metadata_init(apr_pool_t *p, server_rec *s,
         conf->base_path, NULL);
     conf->token_endpoint = apr_pstrcat(p, conf->endpoint_base, "/token",
                                        NULL);
+    conf->assertion_audiences = apr_array_make(p, 2, sizeof(const char *));
+    APR_ARRAY_PUSH(conf->assertion_audiences, const char *) = conf->issuer;
+    APR_ARRAY_PUSH(conf->assertion_audiences, const char *) =
+        conf->token_endpoint;
     /* RFC 8414 §3: the issuer's path goes after the well-known name */
     conf->well_known_path = apr_pstrcat(p, AS_WELL_KNOWN,
                                         strip_slash(p, u.path ? u.path : ""),

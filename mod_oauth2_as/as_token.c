@@ -84,6 +84,12 @@ int oauth2_as_token_handle(request_rec *r)
         return oauth2_as_grant_authorization_code(r, params, &auth);
     case OA2_GRANT_REFRESH_TOKEN:
         return oauth2_as_grant_refresh_token(r, params, &auth);
+    case OA2_GRANT_PASSWORD:
+        return oauth2_as_grant_password(r, params, &auth);
+    case OA2_GRANT_JWT_BEARER:
+        return oauth2_as_grant_jwt_bearer(r, params, &auth);
+    case OA2_GRANT_SAML2_BEARER:
+        return oauth2_as_grant_saml2_bearer(r, params, &auth);
     default:
         oa2_err_set(&err, 400, OA2_ERR_UNSUPPORTED_GRANT_TYPE, NULL);
         return oauth2_as_reply_error(r, &err, 0);

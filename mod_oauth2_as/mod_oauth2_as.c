@@ -7,12 +7,15 @@
 #include <http_log.h>
 #include <http_protocol.h>
 #include <http_request.h>
+#include <curl/curl.h>
 
 #include "as_html.h"
 #include "as_migrate.h"
 #include "as_private.h"
 #include "as_store.h"
+#include "oa2_http.h"
 #include "oa2_log.h"
+#include "oa2_saml.h"
 
 static void as_lib_log(void *baton, oa2_log_level_e level, const char *msg)
 {
@@ -61,7 +64,9 @@ static int orphan_settings(const oauth2_as_srv_conf *conf)
            || conf->default_audience != NULL || conf->grant_types != -1
            || conf->code_lifetime != -1 || conf->refresh_token_lifetime != -1
            || conf->require_pkce != -1 || conf->pkce_plain != -1
-           || conf->consent_template != NULL || conf->token_format != -1;
+           || conf->consent_template != NULL || conf->token_format != -1
+           || conf->password_max_failures != -1 || conf->jwt_issuers != NULL
+           || conf->assertion_max_lifetime != -1 || conf->saml_idps != NULL;
 }
 
 static int as_post_config(apr_pool_t *pconf, apr_pool_t *plog,
@@ -99,6 +104,13 @@ static int as_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (first == NULL) {
         return OK;
     }
+    /* before any thread: libxml2 and xmlsec global state */
+    if (oa2_saml_global_init() != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, OA2LOGNO(10609)
+                     "cannot initialise xmlsec (SAML)");
+        return !OK;
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
     if (oauth2_as_store_prepare(s) != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, OA2LOGNO(10607)
                      "mod_dbd is not loaded: mod_oauth2_as needs "
@@ -126,6 +138,7 @@ static void as_child_init(apr_pool_t *p, server_rec *s)
 {
     (void)s;
     oauth2_as_schema_child_init(p);
+    oa2_http_init(p);
 }
 
 static void as_register_hooks(apr_pool_t *p)
@@ -143,8 +156,8 @@ static void as_register_hooks(apr_pool_t *p)
 
 AP_DECLARE_MODULE(oauth2_as) = {
     STANDARD20_MODULE_STUFF,
-    NULL,                        /* per-directory config: none yet */
-    NULL,
+    oauth2_as_create_dir_conf,
+    oauth2_as_merge_dir_conf,
     oauth2_as_create_srv_conf,
     oauth2_as_merge_srv_conf,
     oauth2_as_cmds,

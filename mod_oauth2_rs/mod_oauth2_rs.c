@@ -11,7 +11,7 @@
 #include <curl/curl.h>
 
 #include "oa2_log.h"
-#include "rs_http.h"
+#include "oa2_http.h"
 #include "rs_private.h"
 
 static void rs_lib_log(void *baton, oa2_log_level_e level, const char *msg)
@@ -154,7 +154,7 @@ static void rs_child_init(apr_pool_t *p, server_rec *s)
 {
     oauth2_rs_cache_child_init(p, s);
     oauth2_rs_keys_child_init(p);
-    oauth2_rs_http_child_init(p);
+    oa2_http_init(p);
 }
 
 static void rs_register_hooks(apr_pool_t *p)

@@ -9,7 +9,7 @@
 #include "oa2_form.h"
 #include "oa2_json.h"
 #include "oa2_token.h"
-#include "rs_http.h"
+#include "oa2_http.h"
 #include "rs_private.h"
 
 #define RS_INTROSPECT_MAX_BYTES (64 * 1024)
@@ -29,14 +29,14 @@ static apr_status_t cache_key(const oauth2_rs_dir_conf *d, const char *token,
 static int ask(request_rec *r, const oauth2_rs_dir_conf *d,
                const char *token, oauth2_rs_token *t, json_object **claims)
 {
-    oauth2_rs_http_reply reply;
+    oa2_http_reply_t reply;
     const char *why;
     json_object *active;
     const char *form = apr_pstrcat(r->pool, "token=",
                                    oa2_form_encode(r->pool, token),
                                    "&token_type_hint=access_token", NULL);
 
-    if (oauth2_rs_http_post_form(r->pool, d->introspect_url, d->introspect_id,
+    if (oa2_http_post_form(r->pool, d->introspect_url, d->introspect_id,
                                  d->introspect_secret, form,
                                  RS_INTROSPECT_MAX_BYTES, &reply, &why)
         != APR_SUCCESS

@@ -5,7 +5,7 @@
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
 
-#include "rs_http.h"
+#include "oa2_http.h"
 #include "rs_private.h"
 
 /* A JWKS is refetched after this long, and on an unknown kid at most once
@@ -55,12 +55,12 @@ static jwks_entry *entry_for(const char *url)
 static apr_status_t fetch(request_rec *r, const char *url, apr_pool_t **pool,
                           apr_array_header_t **keys)
 {
-    oauth2_rs_http_reply reply;
+    oa2_http_reply_t reply;
     const char *why;
     apr_pool_t *p;
 
     apr_pool_create(&p, registry_pool);
-    if (oauth2_rs_http_get(p, url, RS_JWKS_MAX_BYTES, &reply, &why)
+    if (oa2_http_get(p, url, RS_JWKS_MAX_BYTES, &reply, &why)
         != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OA2LOGNO(20101)
                       "cannot fetch JWKS %s: %s", url, why);

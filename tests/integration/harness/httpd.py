@@ -169,6 +169,9 @@ class Httpd:
     def unexpected_log_lines(self):
         bad = []
         for line in self.recent_log().splitlines():
+            if "exit signal" in line:           # a crashed child, at notice
+                bad.append(line)
+                continue
             m = LOG_LINE.match(line)
             if not m or m.group("level") not in BAD_LEVELS:
                 continue

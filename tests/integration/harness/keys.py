@@ -32,6 +32,12 @@ class Keys:
                  "-out", p("p384.pem"))
         for name in ("es256", "rs256", "ed25519", "other-es256"):
             _openssl("pkey", "-in", p(name + ".pem"), "-pubout", "-out", p(name + ".pub.pem"))
+        for name in ("saml-idp", "saml-untrusted"):
+            _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
+                     "-keyout", p(name + ".key"), "-out", p(name + ".crt"),
+                     "-subj", "/CN=test " + name)
+        _openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                 "-out", p("client-es256.pem"))
         with open(p("secret"), "w") as f:
             f.write(os.urandom(32).hex() + "\n")
         with open(p("short-secret"), "w") as f:

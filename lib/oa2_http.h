@@ -1,16 +1,16 @@
 /* Licensed under the Apache License, Version 2.0 (see LICENSE). */
-/* rs_http: the outbound HTTP calls of the resource server, through libcurl. */
-#ifndef RS_HTTP_H
-#define RS_HTTP_H
+/* oa2_http: outbound HTTP calls (JWKS, introspection) through libcurl, with reusable handles. */
+#ifndef OA2_HTTP_H
+#define OA2_HTTP_H
 
-#include <httpd.h>
+#include <apr_pools.h>
 
 /** A response body collected in a pool, with a size limit. */
-typedef struct oauth2_rs_http_reply {
+typedef struct oa2_http_reply_t {
     long status;
     char *body;
     apr_size_t len;
-} oauth2_rs_http_reply;
+} oa2_http_reply_t;
 
 /**
  * GETs a URL (JWKS). Redirects are not followed; at most `limit` bytes are
@@ -19,8 +19,8 @@ typedef struct oauth2_rs_http_reply {
  * @param why on failure, a reason (from p)
  * @return APR_SUCCESS when a response arrived (any status)
  */
-apr_status_t oauth2_rs_http_get(apr_pool_t *p, const char *url,
-                                apr_size_t limit, oauth2_rs_http_reply *reply,
+apr_status_t oa2_http_get(apr_pool_t *p, const char *url,
+                                apr_size_t limit, oa2_http_reply_t *reply,
                                 const char **why);
 
 /**
@@ -28,13 +28,17 @@ apr_status_t oauth2_rs_http_get(apr_pool_t *p, const char *url,
  * Easy handles are kept in a per-process pool so connections are reused.
  * @param user, password form-urlencoded before Basic (RFC 6749 §2.3.1)
  */
-apr_status_t oauth2_rs_http_post_form(apr_pool_t *p, const char *url,
+apr_status_t oa2_http_post_form(apr_pool_t *p, const char *url,
                                       const char *user, const char *password,
                                       const char *form, apr_size_t limit,
-                                      oauth2_rs_http_reply *reply,
+                                      oa2_http_reply_t *reply,
                                       const char **why);
 
-/** child_init: the pool of reusable libcurl handles. */
-void oauth2_rs_http_child_init(apr_pool_t *p);
+/**
+ * Sets up the per-process pool of reusable libcurl handles. Call in
+ * child_init (after curl_global_init in the parent); the handles are
+ * cleaned up with p.
+ */
+void oa2_http_init(apr_pool_t *p);
 
 #endif

@@ -1,17 +1,17 @@
 /* Licensed under the Apache License, Version 2.0 (see LICENSE). */
-/* rs_http: the outbound HTTP calls of the resource server, through libcurl. */
+/* oa2_http: outbound HTTP calls (JWKS, introspection) through libcurl, with reusable handles. */
 #include <string.h>
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
 #include <curl/curl.h>
 
 #include "oa2_form.h"
-#include "rs_http.h"
+#include "oa2_http.h"
 
 /* Reusable easy handles (each keeps its connections alive), guarded by a
  * mutex; created in child_init, cleaned up with the child's pool. */
-#define RS_HTTP_POOL_MAX 16
-static CURL *handles[RS_HTTP_POOL_MAX];
+#define OA2_HTTP_POOL_MAX 16
+static CURL *handles[OA2_HTTP_POOL_MAX];
 static int nhandles;
 static apr_thread_mutex_t *handles_mutex;
 
@@ -24,7 +24,7 @@ static apr_status_t handles_cleanup(void *data)
     return APR_SUCCESS;
 }
 
-void oauth2_rs_http_child_init(apr_pool_t *p)
+void oa2_http_init(apr_pool_t *p)
 {
     apr_thread_mutex_create(&handles_mutex, APR_THREAD_MUTEX_DEFAULT, p);
     apr_pool_cleanup_register(p, NULL, handles_cleanup,
@@ -47,7 +47,7 @@ static void handle_put(CURL *c)
 {
     curl_easy_reset(c);
     apr_thread_mutex_lock(handles_mutex);
-    if (nhandles < RS_HTTP_POOL_MAX) {
+    if (nhandles < OA2_HTTP_POOL_MAX) {
         handles[nhandles++] = c;
         c = NULL;
     }
@@ -88,8 +88,8 @@ static size_t write_body(char *data, size_t size, size_t n, void *baton)
     return add;
 }
 
-apr_status_t oauth2_rs_http_get(apr_pool_t *p, const char *url,
-                                apr_size_t limit, oauth2_rs_http_reply *reply,
+apr_status_t oa2_http_get(apr_pool_t *p, const char *url,
+                                apr_size_t limit, oa2_http_reply_t *reply,
                                 const char **why)
 {
     CURL *curl = curl_easy_init();
@@ -108,7 +108,7 @@ apr_status_t oauth2_rs_http_get(apr_pool_t *p, const char *url,
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "mod_oauth2_rs");
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "mod_oauth2");
     rc = curl_easy_perform(curl);
     if (rc != CURLE_OK) {
         *why = apr_pstrdup(p, curl_easy_strerror(rc));
@@ -122,10 +122,10 @@ apr_status_t oauth2_rs_http_get(apr_pool_t *p, const char *url,
     return APR_SUCCESS;
 }
 
-apr_status_t oauth2_rs_http_post_form(apr_pool_t *p, const char *url,
+apr_status_t oa2_http_post_form(apr_pool_t *p, const char *url,
                                       const char *user, const char *password,
                                       const char *form, apr_size_t limit,
-                                      oauth2_rs_http_reply *reply,
+                                      oa2_http_reply_t *reply,
                                       const char **why)
 {
     CURL *curl = handle_get();
@@ -151,7 +151,7 @@ apr_status_t oauth2_rs_http_post_form(apr_pool_t *p, const char *url,
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "mod_oauth2_rs");
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "mod_oauth2");
     rc = curl_easy_perform(curl);
     if (rc == CURLE_OK) {
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply->status);

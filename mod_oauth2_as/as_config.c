@@ -555,11 +555,6 @@ static const char *add_saml_trust(cmd_parms *cmd, void *dc,
     oa2_saml_idp_t *idp;
 
     (void)dc;
-    /* xmlsec must be up before it can hold a key (idempotent) */
-    if (oa2_saml_global_init() != APR_SUCCESS) {
-        return apr_psprintf(cmd->pool, "%s: cannot initialise xmlsec",
-                            cmd->cmd->name);
-    }
     if (path == NULL
         || oa2_saml_idp_load(cmd->pool, path, entity_id, &idp, &why)
            != APR_SUCCESS) {

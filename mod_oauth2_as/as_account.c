@@ -141,6 +141,10 @@ static int account_revoke(request_rec *r)
                                     "expired. Reload the page and try "
                                     "again.");
     }
+    if (rv == APR_SUCCESS) {
+        oauth2_as_audit(r, r->user, "consent.revoke", client_id, r->user,
+                        "account page");
+    }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OA2LOGNO(11102)
                   "user %s revoked client %s", r->user, client_id);
     /* POST-redirect-GET so a reload does not post again */

@@ -162,6 +162,7 @@ apr_status_t oauth2_as_client_authenticate(request_rec *r,
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OA2LOGNO(10201)
                       "client authentication failed for client_id %s "
                       "(method %s)", id, a->method);
+        oauth2_as_audit(r, id, "client.auth_failed", id, NULL, a->method);
         a->client = NULL;
         return auth_fail(err, "client authentication failed");
     }

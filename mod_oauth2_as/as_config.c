@@ -110,6 +110,7 @@ void *oauth2_as_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
     conf->saml_idps = add->saml_idps ? add->saml_idps : base->saml_idps;
     conf->consent_template = add->consent_template
         ? add->consent_template : base->consent_template;
+    conf->stylesheet = add->stylesheet ? add->stylesheet : base->stylesheet;
     conf->consent_tmpl = add->consent_template ? add->consent_tmpl
                                                : base->consent_tmpl;
     return conf;
@@ -164,6 +165,13 @@ const oauth2_as_jwt_issuer *oauth2_as_jwt_issuer_find(
         }
     }
     return NULL;
+}
+
+const char *oauth2_as_stylesheet(apr_pool_t *p, const oauth2_as_srv_conf *c)
+{
+    return c->stylesheet ? c->stylesheet
+                         : apr_pstrcat(p, c->base_path, "/static/oauth2.css",
+                                       NULL);
 }
 
 int oauth2_as_token_format(const oauth2_as_srv_conf *conf)
@@ -577,6 +585,18 @@ static const char *set_assertion_max_lifetime(cmd_parms *cmd, void *dc,
                           &cmd_conf(cmd)->assertion_max_lifetime);
 }
 
+static const char *set_stylesheet(cmd_parms *cmd, void *dc, const char *arg)
+{
+    (void)dc;
+    /* same origin only: the pages' CSP allows style-src 'self' */
+    if (arg[0] != '/' || arg[1] == '/' || strpbrk(arg, "\"'<> ") != NULL) {
+        return apr_psprintf(cmd->pool, "%s must be a URL path on this server "
+                            "(e.g. /css/oauth2.css)", cmd->cmd->name);
+    }
+    cmd_conf(cmd)->stylesheet = arg;
+    return NULL;
+}
+
 static const char *set_consent_template(cmd_parms *cmd, void *dc,
                                         const char *arg)
 {
@@ -679,6 +699,9 @@ const command_rec oauth2_as_cmds[] = {
     AP_INIT_TAKE2(AS_SAML_TRUST, add_saml_trust, NULL, RSRC_CONF,
         "A SAML identity provider trusted for the saml2-bearer grant: its "
         "signing certificate (PEM) and its entity id; repeatable"),
+    AP_INIT_TAKE1(AS_STYLESHEET, set_stylesheet, NULL, RSRC_CONF,
+        "A URL path on this server of the stylesheet the consent, account "
+        "and admin pages link instead of the built-in one"),
     AP_INIT_TAKE1(AS_CONSENT_TEMPLATE, set_consent_template, NULL, RSRC_CONF,
         "An HTML file replacing the built-in consent page (placeholders are "
         "checked at startup)"),

@@ -30,6 +30,7 @@
 #define AS_JWT_BEARER_ISSUER    "OAuthASJWTBearerIssuer"
 #define AS_ASSERTION_MAX_LIFETIME "OAuthASAssertionMaxLifetime"
 #define AS_SAML_TRUST           "OAuthASSAMLTrust"
+#define AS_STYLESHEET           "OAuthASStylesheet"
 
 /* Secrets shorter than this refuse startup (DESIGN.md §8). */
 #define AS_SECRET_MIN_LEN 32
@@ -82,6 +83,7 @@ typedef struct oauth2_as_srv_conf {
     apr_interval_time_t assertion_max_lifetime;  /* -1: unset */
     apr_array_header_t *saml_idps;     /* oa2_saml_idp_t * */
     const char *consent_template;      /* the file, NULL: built in */
+    const char *stylesheet;            /* URL path of the pages' CSS */
     struct oa2_tmpl_t *consent_tmpl;   /* parsed from that file */
 
     /* Derived in post_config, read-only afterwards. */
@@ -127,6 +129,10 @@ apr_int64_t oauth2_as_assertion_max_lifetime(const oauth2_as_srv_conf *conf);
 /** @return the trusted JWT issuer named iss, or NULL */
 const oauth2_as_jwt_issuer *oauth2_as_jwt_issuer_find(
     const oauth2_as_srv_conf *conf, const char *iss);
+
+/** @return the URL of the stylesheet the HTML pages link (default: the
+ *          module's own, <base>/static/oauth2.css) */
+const char *oauth2_as_stylesheet(apr_pool_t *p, const oauth2_as_srv_conf *c);
 
 /** @return AS_FORMAT_JWT (default) or AS_FORMAT_OPAQUE */
 int oauth2_as_token_format(const oauth2_as_srv_conf *conf);

@@ -101,9 +101,7 @@ int oauth2_as_consent_show(request_rec *r, const oauth2_as_authz_req *q)
                                                "/authorize", NULL));
     apr_table_setn(vars, "hidden", oauth2_as_html_hidden(r->pool, hidden));
     apr_table_setn(vars, "csrf", csrf);
-    apr_table_setn(vars, "stylesheet", apr_pstrcat(r->pool, conf->base_path,
-                                                   "/static/oauth2.css",
-                                                   NULL));
+    apr_table_setn(vars, "stylesheet", oauth2_as_stylesheet(r->pool, conf));
     apr_table_setn(vars, "client_uri", m->client_uri ? m->client_uri : "");
     apr_table_setn(vars, "logo", m->logo_uri == NULL ? "" : apr_pstrcat(
         r->pool, "<img class=\"logo\" alt=\"\" src=\"",
@@ -177,6 +175,8 @@ int oauth2_as_consent_decide(request_rec *r, const oauth2_as_authz_req *q)
         oa2_err_set(&err, 503, OA2_ERR_TEMPORARILY_UNAVAILABLE, NULL);
         return oauth2_as_authz_redirect_error(r, q, &err);
     }
+    oauth2_as_audit(r, q->user, "consent.grant", q->client->client_id,
+                    q->user, oa2_scope_join(r->pool, q->scope));
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OA2LOGNO(10902)
                   "user %s allowed client %s scope \"%s\"", q->user,
                   q->client->client_id, oa2_scope_join(r->pool, q->scope));

@@ -74,6 +74,15 @@ int oauth2_as_handler(request_rec *r)
                                    NULL));
         return HTTP_MOVED_PERMANENTLY;
     }
+    if (strncmp(path, "/admin/", 7) == 0) {
+        return oauth2_as_admin_handle(r, path + 7);
+    }
+    if (strcmp(path, "/admin") == 0) {
+        apr_table_setn(r->headers_out, "Location",
+                       apr_pstrcat(r->pool, conf->base_path, "/admin/",
+                                   NULL));
+        return HTTP_MOVED_PERMANENTLY;
+    }
     if (strncmp(path, "/static/", 8) == 0) {
         return oauth2_as_static_handle(r, path + 8);
     }

@@ -62,9 +62,33 @@ static const char stylesheet[] =
     "table{border-collapse:collapse;width:100%}th,td{text-align:left;"
     "padding:.5rem;border-bottom:1px solid var(--line);vertical-align:top}\n"
     ".note,.muted{color:var(--muted);font-size:.9rem}.error{color:var(--bad)}\n"
+    "header.admin{display:flex;justify-content:space-between;flex-wrap:"
+    "wrap;gap:.5rem;padding:.75rem 1rem;border-bottom:1px solid var(--line);"
+    "background:var(--card)}header.admin nav a{margin-right:1rem}\n"
+    "a.button{display:inline-block;text-decoration:none}a.button.danger,"
+    "button.danger{color:var(--bad)}\n"
+    "fieldset{border:1px solid var(--line);border-radius:8px;margin:1rem 0}"
+    "input,textarea,select{font:inherit;max-width:100%}\n"
+    "dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}"
+    "dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}\n"
+    ".buttons form{display:inline}code{overflow-wrap:anywhere}\n"
     "@media (max-width:40rem){.card{padding:1rem}table,thead,tbody,tr,th,td"
     "{display:block}thead{display:none}td{border:0;padding:.2rem 0}"
     "tr{border-bottom:1px solid var(--line);padding:.5rem 0}}\n";
+
+/* The copy button of the admin's secret page: the only script, a file. */
+static const char admin_script[] =
+    "document.addEventListener('DOMContentLoaded',function(){\n"
+    "  document.querySelectorAll('button.copy').forEach(function(b){\n"
+    "    b.addEventListener('click',function(){\n"
+    "      var f=document.getElementById(b.getAttribute('data-copy'));\n"
+    "      f.select();\n"
+    "      if(navigator.clipboard){navigator.clipboard.writeText(f.value);}\n"
+    "      else{document.execCommand('copy');}\n"
+    "      b.textContent='Copied';\n"
+    "    });\n"
+    "  });\n"
+    "});\n";
 
 void oauth2_as_html_headers(request_rec *r, const char *img_src)
 {
@@ -97,8 +121,8 @@ int oauth2_as_html_page(request_rec *r, int status, const char *title,
               "content=\"width=device-width, initial-scale=1\">\n<title>",
               oa2_html_escape(r->pool, title), "</title>\n"
               "<link rel=\"stylesheet\" href=\"",
-              oa2_html_escape(r->pool, conf->base_path),
-              "/static/oauth2.css\">\n</head>\n<body>\n<main>\n", body,
+              oa2_html_escape(r->pool, oauth2_as_stylesheet(r->pool, conf)),
+              "\">\n</head>\n<body>\n<main>\n", body,
               "\n</main>\n</body>\n</html>\n", NULL);
     return OK;
 }
@@ -115,18 +139,31 @@ int oauth2_as_html_error(request_rec *r, int status, const char *title,
 
 int oauth2_as_static_handle(request_rec *r, const char *name)
 {
-    if (strcmp(name, "oauth2.css") != 0) {
+    const char *body, *type;
+    apr_size_t len;
+
+    if (strcmp(name, "oauth2.css") == 0) {
+        body = stylesheet;
+        len = sizeof(stylesheet) - 1;
+        type = "text/css; charset=utf-8";
+    }
+    else if (strcmp(name, "admin.js") == 0) {
+        body = admin_script;
+        len = sizeof(admin_script) - 1;
+        type = "text/javascript; charset=utf-8";
+    }
+    else {
         return HTTP_NOT_FOUND;
     }
     if (r->method_number != M_GET) {
         r->allowed = (AP_METHOD_BIT << M_GET);
         return HTTP_METHOD_NOT_ALLOWED;
     }
-    ap_set_content_type(r, "text/css; charset=utf-8");
+    ap_set_content_type(r, type);
     apr_table_setn(r->headers_out, "Cache-Control", "public, max-age=3600");
     apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
     if (!r->header_only) {
-        ap_rwrite(stylesheet, sizeof(stylesheet) - 1, r);
+        ap_rwrite(body, len, r);
     }
     return OK;
 }

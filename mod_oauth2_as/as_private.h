@@ -65,6 +65,17 @@ int oauth2_as_reply_error(request_rec *r, const oa2_err_t *err,
 /** Sends a 503 temporarily_unavailable JSON error. */
 int oauth2_as_reply_unavailable(request_rec *r);
 
+/* ---- as_audit.c ---- */
+
+/**
+ * Appends an event to the audit log (client.create, consent.revoke, ...).
+ * Never fails the request: a write error is logged (ERR).
+ * @param actor who acted: an admin, a user or a client_id
+ */
+void oauth2_as_audit(request_rec *r, const char *actor, const char *action,
+                     const char *client_id, const char *username,
+                     const char *detail);
+
 /* ---- as_dispatch.c: the handlers ---- */
 int oauth2_as_handler(request_rec *r);
 int oauth2_as_well_known_handler(request_rec *r);
@@ -76,6 +87,7 @@ int oauth2_as_revoke_handle(request_rec *r);
 int oauth2_as_introspect_handle(request_rec *r);
 int oauth2_as_tokeninfo_handle(request_rec *r);
 int oauth2_as_account_handle(request_rec *r, const char *rest);
+int oauth2_as_admin_handle(request_rec *r, const char *rest);
 int oauth2_as_register_handle(request_rec *r);
 int oauth2_as_client_config_handle(request_rec *r, const char *client_id);
 int oauth2_as_jwks_handle(request_rec *r);

@@ -116,6 +116,8 @@ int oauth2_as_register_handle(request_rec *r)
     if (rv != APR_SUCCESS) {
         return reply_store_error(r, rv);
     }
+    oauth2_as_audit(r, r->user, "client.create", c.client_id, NULL,
+                    "registration API");
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OA2LOGNO(10401)
                   "registered client %s (%s) by %s", c.client_id,
                   c.meta->client_name ? c.meta->client_name : "unnamed",
@@ -201,6 +203,8 @@ static int client_update(request_rec *r, oauth2_as_client_rec *c)
         return reply_store_error(r, rv);
     }
     c->meta = neu;
+    oauth2_as_audit(r, c->client_id, "client.update", c->client_id, NULL,
+                    "RFC 7592");
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OA2LOGNO(10402)
                   "client %s updated its registration", c->client_id);
     return oauth2_as_reply_json(r, HTTP_OK,
@@ -243,6 +247,8 @@ int oauth2_as_client_config_handle(request_rec *r, const char *client_id)
         if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
             return reply_store_error(r, rv);
         }
+        oauth2_as_audit(r, client_id, "client.delete", client_id, NULL,
+                        "RFC 7592");
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OA2LOGNO(10403)
                       "client %s deleted its registration", client_id);
         r->status = HTTP_NO_CONTENT;

@@ -59,7 +59,12 @@ int oauth2_as_revoke_handle(request_rec *r)
                                    &f);
     if (rv == APR_SUCCESS && f.active) {
         rv = revoke_token(r, &f, auth.client->client_id);
-        if (rv == APR_SUCCESS) {
+        if (rv == APR_SUCCESS && strcmp(f.client_id,
+                                        auth.client->client_id) == 0) {
+            oauth2_as_audit(r, auth.client->client_id, "token.revoke",
+                            f.client_id, f.username,
+                            f.is_refresh ? "refresh token (family)"
+                                         : "access token");
             ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OA2LOGNO(11302)
                           "client %s revoked a %s token (jti %s)",
                           auth.client->client_id,

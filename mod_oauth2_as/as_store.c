@@ -45,6 +45,14 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire_fn;
 #define Q_UPSERT_THROTTLE "oauth2_as_upsert_throttle"
 #define Q_DELETE_THROTTLE "oauth2_as_delete_throttle"
 
+#define Q_LIST_CLIENTS "oauth2_as_list_clients"
+#define Q_ENABLE_CLIENT "oauth2_as_enable_client"
+#define Q_SECRET_CLIENT "oauth2_as_secret_client"
+#define Q_CLIENT_CONSENTS "oauth2_as_client_consents"
+#define Q_CLIENT_TOKENS "oauth2_as_client_tokens"
+#define Q_INSERT_AUDIT "oauth2_as_insert_audit"
+#define Q_LIST_AUDIT "oauth2_as_list_audit"
+
 #define ACCESS_COLUMNS "token_hash, jti, client_id, username, scope, " \
     "audience, issued_at, expires_at, revoked_at"
 #define CODE_COLUMNS "code_hash, client_id, username, redirect_uri, " \
@@ -134,6 +142,39 @@ static const struct {
       "oauth2_throttle.window_start ELSE EXCLUDED.window_start END" },
     { Q_DELETE_THROTTLE,
       "DELETE FROM oauth2_throttle WHERE key = %s" },
+    /* strpos, not LIKE: the search text is data, never a pattern */
+    { Q_LIST_CLIENTS,
+      "SELECT client_id, secret_hash, registration_token_hash, "
+      "metadata::text, enabled, created_at, updated_at, count(*) OVER () "
+      "FROM oauth2_client WHERE %s = '' OR strpos(lower(client_id), "
+      "lower(%s)) > 0 OR strpos(lower(coalesce(metadata->>'client_name', "
+      "'')), lower(%s)) > 0 ORDER BY created_at DESC, client_id "
+      "LIMIT %s::integer OFFSET %s::integer" },
+    { Q_ENABLE_CLIENT,
+      "UPDATE oauth2_client SET enabled = %s::boolean, updated_at = "
+      "%s::bigint WHERE client_id = %s" },
+    { Q_SECRET_CLIENT,
+      "UPDATE oauth2_client SET secret_hash = %s, secret_rotated_at = "
+      "%s::bigint, updated_at = %s::bigint WHERE client_id = %s" },
+    { Q_CLIENT_CONSENTS,
+      "SELECT username, scope, created_at, updated_at FROM oauth2_consent "
+      "WHERE client_id = %s ORDER BY updated_at DESC LIMIT 500" },
+    { Q_CLIENT_TOKENS,
+      "SELECT 'refresh', token_hash, family_id, username, scope, "
+      "created_at, expires_at FROM oauth2_refresh_token WHERE client_id = "
+      "%s AND revoked_at IS NULL AND rotated_at IS NULL AND expires_at > "
+      "%s::bigint UNION ALL SELECT 'access', token_hash, NULL, username, "
+      "scope, issued_at, expires_at FROM oauth2_access_token WHERE "
+      "client_id = %s AND revoked_at IS NULL AND expires_at > %s::bigint "
+      "ORDER BY 6 DESC LIMIT 500" },
+    { Q_INSERT_AUDIT,
+      "INSERT INTO oauth2_audit (at, actor, action, client_id, username, "
+      "detail, ip) VALUES (%s::bigint, %s, %s, %s, %s, %s, %s)" },
+    { Q_LIST_AUDIT,
+      "SELECT at, actor, action, client_id, username, detail, ip FROM "
+      "oauth2_audit WHERE (%s = '' OR client_id = %s) AND (%s = '' OR "
+      "username = %s OR actor = %s) ORDER BY at DESC, id DESC "
+      "LIMIT %s::integer OFFSET %s::integer" },
     { Q_ROTATE_REFRESH,
       "UPDATE oauth2_refresh_token SET rotated_at = %s::bigint WHERE "
       "token_hash = %s AND rotated_at IS NULL AND revoked_at IS NULL" },
@@ -257,11 +298,29 @@ static apr_int64_t to_i64(const char *s)
     return s ? apr_atoi64(s) : 0;
 }
 
+/* A client from the columns client_id .. updated_at (7 of them). */
+static apr_status_t client_from_row(request_rec *r, const char **cols,
+                                    oauth2_as_client_rec *c)
+{
+    c->client_id = cols[0];
+    c->secret_hash = cols[1];
+    c->registration_token_hash = cols[2];
+    if (cols[3] == NULL
+        || oa2_client_from_text(r->pool, cols[3], &c->meta) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OA2LOGNO(10104)
+                      "client %s has unreadable stored metadata", cols[0]);
+        return AS_STORE_EDB;
+    }
+    c->enabled = cols[4] != NULL && strcmp(cols[4], "t") == 0;
+    c->created_at = to_i64(cols[5]);
+    c->updated_at = to_i64(cols[6]);
+    return APR_SUCCESS;
+}
+
 apr_status_t oauth2_as_store_client_get(request_rec *r, const char *client_id,
                                         oauth2_as_client_rec **out)
 {
     apr_array_header_t *rows;
-    const char **cols;
     oauth2_as_client_rec *c;
     apr_status_t rv = sql_select(r, Q_SELECT_CLIENT, 7, &rows, 1,
                                  &client_id);
@@ -272,22 +331,12 @@ apr_status_t oauth2_as_store_client_get(request_rec *r, const char *client_id,
     if (rows->nelts == 0) {
         return APR_NOTFOUND;
     }
-    cols = APR_ARRAY_IDX(rows, 0, const char **);
     c = apr_pcalloc(r->pool, sizeof(*c));
-    c->client_id = cols[0];
-    c->secret_hash = cols[1];
-    c->registration_token_hash = cols[2];
-    if (cols[3] == NULL
-        || oa2_client_from_text(r->pool, cols[3], &c->meta) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OA2LOGNO(10104)
-                      "client %s has unreadable stored metadata", client_id);
-        return AS_STORE_EDB;
+    rv = client_from_row(r, APR_ARRAY_IDX(rows, 0, const char **), c);
+    if (rv == APR_SUCCESS) {
+        *out = c;
     }
-    c->enabled = cols[4] != NULL && strcmp(cols[4], "t") == 0;
-    c->created_at = to_i64(cols[5]);
-    c->updated_at = to_i64(cols[6]);
-    *out = c;
-    return APR_SUCCESS;
+    return rv;
 }
 
 apr_status_t oauth2_as_store_client_insert(request_rec *r,
@@ -758,4 +807,163 @@ apr_status_t oauth2_as_store_throttle_clear(request_rec *r, const char *key)
     int nrows = 0;
 
     return sql_exec(r, Q_DELETE_THROTTLE, &nrows, 1, &key);
+}
+
+/* ---- administration ---------------------------------------------------- */
+
+apr_status_t oauth2_as_store_client_list(request_rec *r, const char *query,
+                                         int offset, int limit,
+                                         apr_array_header_t **out,
+                                         int *total)
+{
+    const char *args[5] = { query, query, query,
+                            apr_itoa(r->pool, limit),
+                            apr_itoa(r->pool, offset) };
+    apr_array_header_t *rows;
+    apr_status_t rv = sql_select(r, Q_LIST_CLIENTS, 8, &rows, 5, args);
+    int i;
+
+    *total = 0;
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    *out = apr_array_make(r->pool, rows->nelts ? rows->nelts : 1,
+                          sizeof(oauth2_as_client_rec));
+    for (i = 0; i < rows->nelts; i++) {
+        const char **cols = APR_ARRAY_IDX(rows, i, const char **);
+        oauth2_as_client_rec *c = apr_array_push(*out);
+        memset(c, 0, sizeof(*c));
+        if (client_from_row(r, cols, c) != APR_SUCCESS) {
+            return AS_STORE_EDB;
+        }
+        *total = cols[7] ? atoi(cols[7]) : 0;
+    }
+    return APR_SUCCESS;
+}
+
+static apr_status_t exec_one(request_rec *r, const char *label, int nargs,
+                             const char **args)
+{
+    int nrows = 0;
+    apr_status_t rv = sql_exec(r, label, &nrows, nargs, args);
+
+    if (rv == APR_SUCCESS && nrows == 0) {
+        return APR_NOTFOUND;
+    }
+    return rv;
+}
+
+apr_status_t oauth2_as_store_client_set_enabled(request_rec *r,
+                                                const char *client_id,
+                                                int enabled)
+{
+    const char *args[3] = { enabled ? "true" : "false",
+                            i64(r->pool, oauth2_as_now()), client_id };
+
+    return exec_one(r, Q_ENABLE_CLIENT, 3, args);
+}
+
+apr_status_t oauth2_as_store_client_set_secret(request_rec *r,
+                                               const char *client_id,
+                                               const char *secret_hash)
+{
+    const char *now = i64(r->pool, oauth2_as_now());
+    const char *args[4] = { secret_hash, now, now, client_id };
+
+    return exec_one(r, Q_SECRET_CLIENT, 4, args);
+}
+
+apr_status_t oauth2_as_store_client_consents(request_rec *r,
+                                             const char *client_id,
+                                             apr_array_header_t **out)
+{
+    apr_array_header_t *rows;
+    apr_status_t rv = sql_select(r, Q_CLIENT_CONSENTS, 4, &rows, 1,
+                                 &client_id);
+    int i;
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    *out = apr_array_make(r->pool, rows->nelts ? rows->nelts : 1,
+                          sizeof(oauth2_as_consent_rec));
+    for (i = 0; i < rows->nelts; i++) {
+        const char **cols = APR_ARRAY_IDX(rows, i, const char **);
+        oauth2_as_consent_rec *c = apr_array_push(*out);
+        c->client_id = cols[0];
+        c->client_name = NULL;
+        c->scope = cols[1] ? cols[1] : "";
+        c->created_at = to_i64(cols[2]);
+        c->updated_at = to_i64(cols[3]);
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t oauth2_as_store_client_tokens(request_rec *r,
+                                           const char *client_id,
+                                           apr_array_header_t **out)
+{
+    const char *now = i64(r->pool, oauth2_as_now());
+    const char *args[4] = { client_id, now, client_id, now };
+    apr_array_header_t *rows;
+    apr_status_t rv = sql_select(r, Q_CLIENT_TOKENS, 7, &rows, 4, args);
+    int i;
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    *out = apr_array_make(r->pool, rows->nelts ? rows->nelts : 1,
+                          sizeof(oauth2_as_live_token));
+    for (i = 0; i < rows->nelts; i++) {
+        const char **cols = APR_ARRAY_IDX(rows, i, const char **);
+        oauth2_as_live_token *t = apr_array_push(*out);
+        t->kind = cols[0];
+        t->token_hash = cols[1];
+        t->family_id = cols[2];
+        t->username = cols[3];
+        t->scope = cols[4] ? cols[4] : "";
+        t->created_at = to_i64(cols[5]);
+        t->expires_at = to_i64(cols[6]);
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t oauth2_as_store_audit_insert(request_rec *r,
+                                          const oauth2_as_audit_rec *e)
+{
+    const char *args[7] = { i64(r->pool, e->at), e->actor, e->action,
+                            e->client_id, e->username, e->detail, e->ip };
+    int nrows = 0;
+
+    return sql_exec(r, Q_INSERT_AUDIT, &nrows, 7, args);
+}
+
+apr_status_t oauth2_as_store_audit_list(request_rec *r, const char *client_id,
+                                        const char *username, int offset,
+                                        int limit, apr_array_header_t **out)
+{
+    const char *args[7] = { client_id, client_id, username, username,
+                            username, apr_itoa(r->pool, limit),
+                            apr_itoa(r->pool, offset) };
+    apr_array_header_t *rows;
+    apr_status_t rv = sql_select(r, Q_LIST_AUDIT, 7, &rows, 7, args);
+    int i;
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    *out = apr_array_make(r->pool, rows->nelts ? rows->nelts : 1,
+                          sizeof(oauth2_as_audit_rec));
+    for (i = 0; i < rows->nelts; i++) {
+        const char **cols = APR_ARRAY_IDX(rows, i, const char **);
+        oauth2_as_audit_rec *e = apr_array_push(*out);
+        e->at = to_i64(cols[0]);
+        e->actor = cols[1];
+        e->action = cols[2];
+        e->client_id = cols[3];
+        e->username = cols[4];
+        e->detail = cols[5];
+        e->ip = cols[6];
+    }
+    return APR_SUCCESS;
 }

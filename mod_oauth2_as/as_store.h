@@ -233,4 +233,79 @@ apr_status_t oauth2_as_store_throttle_fail(request_rec *r, const char *key,
 /** Forgets the failures of key (after a success). */
 apr_status_t oauth2_as_store_throttle_clear(request_rec *r, const char *key);
 
+/* ---- administration ---------------------------------------------------- */
+
+/**
+ * A page of clients, newest first, whose name or client_id contains
+ * `query` (case-insensitive; "" for all).
+ * @param out array of oauth2_as_client_rec
+ * @param total how many clients match in all
+ */
+apr_status_t oauth2_as_store_client_list(request_rec *r, const char *query,
+                                         int offset, int limit,
+                                         apr_array_header_t **out,
+                                         int *total);
+
+/** Enables or disables a client. @return APR_NOTFOUND when unknown */
+apr_status_t oauth2_as_store_client_set_enabled(request_rec *r,
+                                                const char *client_id,
+                                                int enabled);
+
+/** Replaces a client's secret hash. @return APR_NOTFOUND when unknown */
+apr_status_t oauth2_as_store_client_set_secret(request_rec *r,
+                                               const char *client_id,
+                                               const char *secret_hash);
+
+/**
+ * The consents given to a client, newest first (client_name unset).
+ * @param out array of oauth2_as_consent_rec; client_id holds the username
+ */
+apr_status_t oauth2_as_store_client_consents(request_rec *r,
+                                             const char *client_id,
+                                             apr_array_header_t **out);
+
+/** A live credential of a client, as the admin pages show it. */
+typedef struct oauth2_as_live_token {
+    const char *kind;             /* "refresh" or "access" */
+    const char *token_hash;
+    const char *family_id;        /* refresh tokens */
+    const char *username;         /* NULL: the client itself */
+    const char *scope;
+    apr_int64_t created_at;
+    apr_int64_t expires_at;
+} oauth2_as_live_token;
+
+/**
+ * The client's live refresh tokens and opaque access tokens (not rotated,
+ * revoked or expired), newest first.
+ * @param out array of oauth2_as_live_token
+ */
+apr_status_t oauth2_as_store_client_tokens(request_rec *r,
+                                           const char *client_id,
+                                           apr_array_header_t **out);
+
+/** One audit event. */
+typedef struct oauth2_as_audit_rec {
+    apr_int64_t at;
+    const char *actor;
+    const char *action;
+    const char *client_id;
+    const char *username;
+    const char *detail;
+    const char *ip;
+} oauth2_as_audit_rec;
+
+/** Appends an audit event. */
+apr_status_t oauth2_as_store_audit_insert(request_rec *r,
+                                          const oauth2_as_audit_rec *e);
+
+/**
+ * A page of audit events, newest first, filtered by client and/or user
+ * ("" for any).
+ * @param out array of oauth2_as_audit_rec
+ */
+apr_status_t oauth2_as_store_audit_list(request_rec *r, const char *client_id,
+                                        const char *username, int offset,
+                                        int limit, apr_array_header_t **out);
+
 #endif

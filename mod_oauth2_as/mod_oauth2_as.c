@@ -66,7 +66,8 @@ static int orphan_settings(const oauth2_as_srv_conf *conf)
            || conf->require_pkce != -1 || conf->pkce_plain != -1
            || conf->consent_template != NULL || conf->token_format != -1
            || conf->password_max_failures != -1 || conf->jwt_issuers != NULL
-           || conf->assertion_max_lifetime != -1 || conf->saml_idps != NULL;
+           || conf->assertion_max_lifetime != -1 || conf->saml_idps != NULL
+           || conf->stylesheet != NULL;
 }
 
 static int as_post_config(apr_pool_t *pconf, apr_pool_t *plog,

@@ -154,6 +154,13 @@ def test_as_001_14_fresh_database_migrated(default_conf, pg):
     ("OAuthASConsentTemplate {gen}/bad-template.html", "unknown placeholder {{secret}}"),
     ("OAuthASConsentTemplate {gen}/no-csrf.html", "must carry {{csrf}}"),
     ("OAuthASDefaultAudience not-a-uri", "not an absolute URI"),
+    ("OAuthASStylesheet https://cdn.example.com/x.css", "must be a URL path"),
+    ("OAuthASAccessTokenFormat paseto", "must be jwt or opaque"),
+    ("OAuthASPasswordProvider nosuch", "unknown authn provider nosuch"),
+    ("OAuthASPasswordRateLimit 0 10m", "not a number of failures"),
+    ("OAuthASJWTBearerIssuer https://i.example {keys}/nope.pem", "cannot open"),
+    ("OAuthASAssertionMaxLifetime 2d", "not a duration"),
+    ("OAuthASSAMLTrust {keys}/nope.crt https://idp.example", "OAuthASSAMLTrust"),
 ])
 def test_as_001_15_refused_directives(httpd, keys, line, message):
     with open(os.path.join(httpd.root, "..", "bad-template.html"), "w") as f:
@@ -185,6 +192,7 @@ OAuthASRequirePKCE On
 OAuthASPKCEPlain Off
 OAuthASDefaultAudience https://api.example.com
 OAuthASConsentTemplate {tmpl}
+OAuthASStylesheet /css/site.css
 """
     httpd.restart(httpd.default_test_conf() + extra)
     try:
@@ -197,6 +205,8 @@ OAuthASConsentTemplate {tmpl}
                                  "code_challenge_method": "S256"})
         assert page.status_code == 200
         assert "<h1>CUSTOM &lt;b&gt;Bold&lt;/b&gt;</h1>" in page.text
+        acct = requests.get(httpd.url + "/oauth2/account/", auth=("alice", "alice-pw"), timeout=5)
+        assert 'href="/css/site.css"' in acct.text
         assert "View your photos" in page.text
         # OAuthASRequirePKCE On: a confidential client without PKCE is refused
         from harness.flow import redirect_params

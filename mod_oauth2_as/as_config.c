@@ -70,6 +70,7 @@ void *oauth2_as_create_srv_conf(apr_pool_t *p, server_rec *s)
     conf->password_max_failures = -1;
     conf->password_window = -1;
     conf->assertion_max_lifetime = -1;
+    conf->purge_interval = -1;
     return conf;
 }
 
@@ -111,6 +112,8 @@ void *oauth2_as_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
     conf->consent_template = add->consent_template
         ? add->consent_template : base->consent_template;
     conf->stylesheet = add->stylesheet ? add->stylesheet : base->stylesheet;
+    conf->purge_interval = add->purge_interval != -1 ? add->purge_interval
+                                                     : base->purge_interval;
     conf->consent_tmpl = add->consent_template ? add->consent_tmpl
                                                : base->consent_tmpl;
     return conf;
@@ -172,6 +175,12 @@ const char *oauth2_as_stylesheet(apr_pool_t *p, const oauth2_as_srv_conf *c)
     return c->stylesheet ? c->stylesheet
                          : apr_pstrcat(p, c->base_path, "/static/oauth2.css",
                                        NULL);
+}
+
+apr_int64_t oauth2_as_purge_interval(const oauth2_as_srv_conf *conf)
+{
+    return conf->purge_interval != -1
+        ? (apr_int64_t)apr_time_sec(conf->purge_interval) : 3600;
 }
 
 int oauth2_as_token_format(const oauth2_as_srv_conf *conf)
@@ -597,6 +606,14 @@ static const char *set_stylesheet(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+static const char *set_purge_interval(cmd_parms *cmd, void *dc,
+                                      const char *arg)
+{
+    (void)dc;
+    return parse_duration(cmd, arg, 0, 7 * 86400, "0 (never) and 7d",
+                          &cmd_conf(cmd)->purge_interval);
+}
+
 static const char *set_consent_template(cmd_parms *cmd, void *dc,
                                         const char *arg)
 {
@@ -702,6 +719,9 @@ const command_rec oauth2_as_cmds[] = {
     AP_INIT_TAKE1(AS_STYLESHEET, set_stylesheet, NULL, RSRC_CONF,
         "A URL path on this server of the stylesheet the consent, account "
         "and admin pages link instead of the built-in one"),
+    AP_INIT_TAKE1(AS_PURGE_INTERVAL, set_purge_interval, NULL, RSRC_CONF,
+        "How often each httpd process deletes expired codes, tokens and "
+        "nonces (default 1h; 0: never)"),
     AP_INIT_TAKE1(AS_CONSENT_TEMPLATE, set_consent_template, NULL, RSRC_CONF,
         "An HTML file replacing the built-in consent page (placeholders are "
         "checked at startup)"),

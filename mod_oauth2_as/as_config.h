@@ -31,6 +31,7 @@
 #define AS_ASSERTION_MAX_LIFETIME "OAuthASAssertionMaxLifetime"
 #define AS_SAML_TRUST           "OAuthASSAMLTrust"
 #define AS_STYLESHEET           "OAuthASStylesheet"
+#define AS_PURGE_INTERVAL       "OAuthASPurgeInterval"
 
 /* Secrets shorter than this refuse startup (DESIGN.md §8). */
 #define AS_SECRET_MIN_LEN 32
@@ -84,6 +85,7 @@ typedef struct oauth2_as_srv_conf {
     apr_array_header_t *saml_idps;     /* oa2_saml_idp_t * */
     const char *consent_template;      /* the file, NULL: built in */
     const char *stylesheet;            /* URL path of the pages' CSS */
+    apr_interval_time_t purge_interval;  /* -1: unset, 0: never */
     struct oa2_tmpl_t *consent_tmpl;   /* parsed from that file */
 
     /* Derived in post_config, read-only afterwards. */
@@ -133,6 +135,9 @@ const oauth2_as_jwt_issuer *oauth2_as_jwt_issuer_find(
 /** @return the URL of the stylesheet the HTML pages link (default: the
  *          module's own, <base>/static/oauth2.css) */
 const char *oauth2_as_stylesheet(apr_pool_t *p, const oauth2_as_srv_conf *c);
+
+/** @return seconds between purges of expired rows (default 3600; 0 off) */
+apr_int64_t oauth2_as_purge_interval(const oauth2_as_srv_conf *conf);
 
 /** @return AS_FORMAT_JWT (default) or AS_FORMAT_OPAQUE */
 int oauth2_as_token_format(const oauth2_as_srv_conf *conf);

@@ -76,6 +76,14 @@ void oauth2_as_audit(request_rec *r, const char *actor, const char *action,
                      const char *client_id, const char *username,
                      const char *detail);
 
+/* ---- as_purge.c ---- */
+
+/** child_init: the per-process purge timer. */
+void oauth2_as_purge_child_init(apr_pool_t *p);
+
+/** log_transaction: purges expired rows when OAuthASPurgeInterval says. */
+int oauth2_as_purge_hook(request_rec *r);
+
 /* ---- as_dispatch.c: the handlers ---- */
 int oauth2_as_handler(request_rec *r);
 int oauth2_as_well_known_handler(request_rec *r);

@@ -53,6 +53,13 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire_fn;
 #define Q_INSERT_AUDIT "oauth2_as_insert_audit"
 #define Q_LIST_AUDIT "oauth2_as_list_audit"
 
+#define Q_PURGE_CODES "oauth2_as_purge_codes"
+#define Q_PURGE_REFRESH "oauth2_as_purge_refresh"
+#define Q_PURGE_ACCESS "oauth2_as_purge_access"
+#define Q_PURGE_NONCES "oauth2_as_purge_nonces"
+#define Q_PURGE_JTI "oauth2_as_purge_jti"
+#define Q_PURGE_THROTTLE "oauth2_as_purge_throttle"
+
 #define ACCESS_COLUMNS "token_hash, jti, client_id, username, scope, " \
     "audience, issued_at, expires_at, revoked_at"
 #define CODE_COLUMNS "code_hash, client_id, username, redirect_uri, " \
@@ -175,6 +182,20 @@ static const struct {
       "oauth2_audit WHERE (%s = '' OR client_id = %s) AND (%s = '' OR "
       "username = %s OR actor = %s) ORDER BY at DESC, id DESC "
       "LIMIT %s::integer OFFSET %s::integer" },
+    /* purging: codes are kept an hour after expiry so that a late replay
+     * is still recognised as one */
+    { Q_PURGE_CODES,
+      "DELETE FROM oauth2_code WHERE expires_at < %s::bigint - 3600" },
+    { Q_PURGE_REFRESH,
+      "DELETE FROM oauth2_refresh_token WHERE expires_at < %s::bigint" },
+    { Q_PURGE_ACCESS,
+      "DELETE FROM oauth2_access_token WHERE expires_at < %s::bigint" },
+    { Q_PURGE_NONCES,
+      "DELETE FROM oauth2_used_nonce WHERE expires_at < %s::bigint" },
+    { Q_PURGE_JTI,
+      "DELETE FROM oauth2_revoked_jti WHERE expires_at < %s::bigint" },
+    { Q_PURGE_THROTTLE,
+      "DELETE FROM oauth2_throttle WHERE window_start < %s::bigint - 86400" },
     { Q_ROTATE_REFRESH,
       "UPDATE oauth2_refresh_token SET rotated_at = %s::bigint WHERE "
       "token_hash = %s AND rotated_at IS NULL AND revoked_at IS NULL" },
@@ -807,6 +828,28 @@ apr_status_t oauth2_as_store_throttle_clear(request_rec *r, const char *key)
     int nrows = 0;
 
     return sql_exec(r, Q_DELETE_THROTTLE, &nrows, 1, &key);
+}
+
+/* ---- purging ------------------------------------------------------------ */
+
+apr_status_t oauth2_as_store_purge(request_rec *r, int *deleted)
+{
+    static const char *const labels[] = {
+        Q_PURGE_CODES, Q_PURGE_REFRESH, Q_PURGE_ACCESS, Q_PURGE_NONCES,
+        Q_PURGE_JTI, Q_PURGE_THROTTLE, NULL
+    };
+    const char *now = i64(r->pool, oauth2_as_now());
+    apr_dbd_transaction_t *tx = NULL;
+    apr_status_t rv = tx_begin(r, &tx);
+    int i, n;
+
+    *deleted = 0;
+    for (i = 0; rv == APR_SUCCESS && labels[i] != NULL; i++) {
+        n = 0;
+        rv = sql_exec(r, labels[i], &n, 1, &now);
+        *deleted += n;
+    }
+    return tx == NULL ? rv : tx_end(r, tx, rv);
 }
 
 /* ---- administration ---------------------------------------------------- */

@@ -233,6 +233,13 @@ apr_status_t oauth2_as_store_throttle_fail(request_rec *r, const char *key,
 /** Forgets the failures of key (after a success). */
 apr_status_t oauth2_as_store_throttle_clear(request_rec *r, const char *key);
 
+/**
+ * Deletes what has expired: codes, refresh and opaque access tokens, used
+ * nonces, revoked jtis and old throttling counters, in one transaction.
+ * @param deleted how many rows went
+ */
+apr_status_t oauth2_as_store_purge(request_rec *r, int *deleted);
+
 /* ---- administration ---------------------------------------------------- */
 
 /**

@@ -67,7 +67,7 @@ static int orphan_settings(const oauth2_as_srv_conf *conf)
            || conf->consent_template != NULL || conf->token_format != -1
            || conf->password_max_failures != -1 || conf->jwt_issuers != NULL
            || conf->assertion_max_lifetime != -1 || conf->saml_idps != NULL
-           || conf->stylesheet != NULL;
+           || conf->stylesheet != NULL || conf->purge_interval != -1;
 }
 
 static int as_post_config(apr_pool_t *pconf, apr_pool_t *plog,
@@ -140,6 +140,7 @@ static void as_child_init(apr_pool_t *p, server_rec *s)
     (void)s;
     oauth2_as_schema_child_init(p);
     oa2_http_init(p);
+    oauth2_as_purge_child_init(p);
 }
 
 static void as_register_hooks(apr_pool_t *p)
@@ -153,6 +154,8 @@ static void as_register_hooks(apr_pool_t *p)
     ap_hook_handler(oauth2_as_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(oauth2_as_well_known_handler, NULL, NULL,
                     APR_HOOK_MIDDLE);
+    ap_hook_log_transaction(oauth2_as_purge_hook, NULL, NULL,
+                            APR_HOOK_LAST);
 }
 
 AP_DECLARE_MODULE(oauth2_as) = {

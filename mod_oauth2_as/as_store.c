@@ -244,6 +244,40 @@ static apr_status_t sql_open(request_rec *r, const char *label, as_sql *q)
     return APR_SUCCESS;
 }
 
+/* After PostgreSQL restarts, a pooled connection fails its first query;
+ * apr_dbd_check_conn() then reconnects the same handle with PQreset(): a
+ * new session, in which the statements mod_dbd prepared do not exist. So
+ * after a failure: reconnect if needed, and try to prepare ours again. If
+ * the first PREPARE succeeds the session was new (prepare them all; the
+ * caller retries once); if it fails they were there, and the failure was
+ * something else (or we are in an aborted transaction). */
+static int recover(request_rec *r, as_sql *q, const char *label)
+{
+    apr_size_t i;
+
+    if (apr_dbd_check_conn(q->dbd->driver, r->pool, q->dbd->handle)
+        != APR_SUCCESS) {
+        return 0;
+    }
+    for (i = 0; i < N_STATEMENTS; i++) {
+        apr_dbd_prepared_t *stmt = NULL;
+        if (apr_dbd_prepare(q->dbd->driver, q->dbd->pool, q->dbd->handle,
+                            statements[i].sql, statements[i].label, &stmt)
+            != 0) {
+            return 0;
+        }
+        apr_hash_set(q->dbd->prepared, statements[i].label,
+                     APR_HASH_KEY_STRING, stmt);
+        if (strcmp(statements[i].label, label) == 0) {
+            q->stmt = stmt;
+        }
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, OA2LOGNO(10106)
+                  "statements prepared again on a reconnected database "
+                  "session");
+    return 1;
+}
+
 static apr_status_t sql_failed(request_rec *r, const as_sql *q,
                                const char *label, int rc)
 {
@@ -270,6 +304,10 @@ static apr_status_t sql_select(request_rec *r, const char *label,
     }
     rc = apr_dbd_pselect(q.dbd->driver, r->pool, q.dbd->handle, &res,
                          q.stmt, 1, nargs, args);
+    if (rc != 0 && recover(r, &q, label)) {
+        rc = apr_dbd_pselect(q.dbd->driver, r->pool, q.dbd->handle, &res,
+                             q.stmt, 1, nargs, args);
+    }
     if (rc != 0) {
         return sql_failed(r, &q, label, rc);
     }
@@ -303,6 +341,10 @@ static apr_status_t sql_exec(request_rec *r, const char *label, int *nrows,
     }
     rc = apr_dbd_pquery(q.dbd->driver, r->pool, q.dbd->handle, nrows,
                         q.stmt, nargs, args);
+    if (rc != 0 && recover(r, &q, label)) {
+        rc = apr_dbd_pquery(q.dbd->driver, r->pool, q.dbd->handle, nrows,
+                            q.stmt, nargs, args);
+    }
     if (rc != 0) {
         return sql_failed(r, &q, label, rc);
     }

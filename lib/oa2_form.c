@@ -157,3 +157,33 @@ apr_status_t oa2_form_basic_credentials(apr_pool_t *p, const char *b64,
     *password = pw;
     return APR_SUCCESS;
 }
+
+const char *oa2_form_redact(apr_pool_t *p, const char *query,
+                            const char *name)
+{
+    apr_size_t n = strlen(name), off;
+    const char *c, *start, *end;
+    char *out;
+    int changed = 0;
+
+    if (query == NULL) {
+        return NULL;
+    }
+    out = apr_pstrdup(p, query);
+    /* a query, or a request line "GET /x?a=b&c=d HTTP/1.1": a parameter
+     * starts the string or follows '?' or '&'; its value ends at '&', a
+     * space, a '#' or the end */
+    for (c = strstr(out, name); c != NULL; c = strstr(c + 1, name)) {
+        if ((c != out && c[-1] != '?' && c[-1] != '&') || c[n] != '=') {
+            continue;
+        }
+        start = c + n + 1;
+        end = start + strcspn(start, "& #");
+        off = (apr_size_t)(start - out);
+        out = apr_pstrcat(p, apr_pstrmemdup(p, out, off), "redacted", end,
+                          NULL);
+        c = out + off;
+        changed = 1;
+    }
+    return changed ? out : query;
+}

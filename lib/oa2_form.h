@@ -49,4 +49,13 @@ apr_status_t oa2_form_basic_credentials(apr_pool_t *p, const char *b64,
                                         const char **user,
                                         const char **password);
 
+/**
+ * Replaces the value of every `name=` parameter of a query string with
+ * "redacted", so that the request line can be logged (access tokens sent
+ * in a query, RFC 6750 §2.3).
+ * @param p pool that owns the result (the input itself when no change)
+ */
+const char *oa2_form_redact(apr_pool_t *p, const char *query,
+                            const char *name);
+
 #endif

@@ -113,6 +113,7 @@ apr_status_t oauth2_as_client_authenticate(request_rec *r,
                                            oa2_err_t *err)
 {
     const char *id, *secret;
+    int throttled = 0;
     apr_status_t rv;
 
     memset(a, 0, sizeof(*a));
@@ -120,7 +121,18 @@ apr_status_t oauth2_as_client_authenticate(request_rec *r,
     if (rv != APR_SUCCESS) {
         return rv;
     }
-    rv = oauth2_as_store_client_get(r, id, &a->client);
+    rv = oauth2_as_throttle_client_get(r, id, &a->client, &throttled);
+    if (rv == APR_SUCCESS && throttled) {
+        apr_table_setn(r->headers_out, "Retry-After", apr_psprintf(
+            r->pool, "%" APR_INT64_T_FMT, oauth2_as_client_auth_window(
+                oauth2_as_srv(r->server))));
+        return oa2_err_set(err, 429, OA2_ERR_INVALID_CLIENT,
+                           "too many failed client authentications: try "
+                           "again later");
+    }
+    if (rv == APR_SUCCESS && a->client == NULL) {
+        rv = APR_NOTFOUND;
+    }
     if (rv == AS_STORE_EDB) {
         return oa2_err_set(err, 503, OA2_ERR_TEMPORARILY_UNAVAILABLE,
                            "the authorization server's database is "
@@ -163,6 +175,7 @@ apr_status_t oauth2_as_client_authenticate(request_rec *r,
                       "client authentication failed for client_id %s "
                       "(method %s)", id, a->method);
         oauth2_as_audit(r, id, "client.auth_failed", id, NULL, a->method);
+        oauth2_as_throttle_failed(r, id);
         a->client = NULL;
         return auth_fail(err, "client authentication failed");
     }

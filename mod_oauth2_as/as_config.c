@@ -71,6 +71,8 @@ void *oauth2_as_create_srv_conf(apr_pool_t *p, server_rec *s)
     conf->password_window = -1;
     conf->assertion_max_lifetime = -1;
     conf->purge_interval = -1;
+    conf->client_auth_max_failures = -1;
+    conf->client_auth_window = -1;
     return conf;
 }
 
@@ -114,6 +116,10 @@ void *oauth2_as_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
     conf->stylesheet = add->stylesheet ? add->stylesheet : base->stylesheet;
     conf->purge_interval = add->purge_interval != -1 ? add->purge_interval
                                                      : base->purge_interval;
+    conf->client_auth_max_failures = add->client_auth_max_failures != -1
+        ? add->client_auth_max_failures : base->client_auth_max_failures;
+    conf->client_auth_window = add->client_auth_window != -1
+        ? add->client_auth_window : base->client_auth_window;
     conf->consent_tmpl = add->consent_template ? add->consent_tmpl
                                                : base->consent_tmpl;
     return conf;
@@ -175,6 +181,18 @@ const char *oauth2_as_stylesheet(apr_pool_t *p, const oauth2_as_srv_conf *c)
     return c->stylesheet ? c->stylesheet
                          : apr_pstrcat(p, c->base_path, "/static/oauth2.css",
                                        NULL);
+}
+
+int oauth2_as_client_auth_max_failures(const oauth2_as_srv_conf *conf)
+{
+    return conf->client_auth_max_failures != -1
+        ? conf->client_auth_max_failures : 10;
+}
+
+apr_int64_t oauth2_as_client_auth_window(const oauth2_as_srv_conf *conf)
+{
+    return conf->client_auth_window != -1
+        ? (apr_int64_t)apr_time_sec(conf->client_auth_window) : 600;
 }
 
 apr_int64_t oauth2_as_purge_interval(const oauth2_as_srv_conf *conf)
@@ -483,22 +501,43 @@ static const char *add_password_provider(cmd_parms *cmd, void *dc,
     return NULL;
 }
 
+/* "<failures> <window>" of the rate-limit directives. */
+static const char *parse_rate_limit(cmd_parms *cmd, const char *max,
+                                    const char *window, int *max_out,
+                                    apr_interval_time_t *window_out)
+{
+    char *end;
+    long n = strtol(max, &end, 10);
+
+    if (*end != '\0' || n < 1 || n > 1000) {
+        return apr_psprintf(cmd->pool, "%s: %s is not a number of failures "
+                            "between 1 and 1000", cmd->cmd->name, max);
+    }
+    *max_out = (int)n;
+    return parse_duration(cmd, window, 1, 86400, "1s and 24h", window_out);
+}
+
 static const char *set_password_rate_limit(cmd_parms *cmd, void *dc,
                                            const char *max,
                                            const char *window)
 {
     oauth2_as_srv_conf *conf = cmd_conf(cmd);
-    char *end;
-    long n = strtol(max, &end, 10);
 
     (void)dc;
-    if (*end != '\0' || n < 1 || n > 1000) {
-        return apr_psprintf(cmd->pool, "%s: %s is not a number of failures "
-                            "between 1 and 1000", cmd->cmd->name, max);
-    }
-    conf->password_max_failures = (int)n;
-    return parse_duration(cmd, window, 1, 86400, "1s and 24h",
-                          &conf->password_window);
+    return parse_rate_limit(cmd, max, window, &conf->password_max_failures,
+                            &conf->password_window);
+}
+
+static const char *set_client_auth_rate_limit(cmd_parms *cmd, void *dc,
+                                              const char *max,
+                                              const char *window)
+{
+    oauth2_as_srv_conf *conf = cmd_conf(cmd);
+
+    (void)dc;
+    return parse_rate_limit(cmd, max, window,
+                            &conf->client_auth_max_failures,
+                            &conf->client_auth_window);
 }
 
 /* Verification keys from a PEM file (key or certificate) or file:<JWKS>. */
@@ -707,6 +746,9 @@ const command_rec oauth2_as_cmds[] = {
     AP_INIT_TAKE2(AS_PASSWORD_RATE_LIMIT, set_password_rate_limit, NULL,
         RSRC_CONF, "Failed password grants allowed per user and per client "
         "within a window (default 5 10m)"),
+    AP_INIT_TAKE2(AS_CLIENT_AUTH_RATE_LIMIT, set_client_auth_rate_limit,
+        NULL, RSRC_CONF, "Failed client authentications allowed per "
+        "client_id and per address within a window (default 10 10m)"),
     AP_INIT_TAKE2(AS_JWT_BEARER_ISSUER, add_jwt_issuer, NULL, RSRC_CONF,
         "A trusted issuer of JWT bearer assertions and its keys (a PEM, or "
         "file:<jwks.json>); repeatable"),

@@ -32,6 +32,7 @@
 #define AS_SAML_TRUST           "OAuthASSAMLTrust"
 #define AS_STYLESHEET           "OAuthASStylesheet"
 #define AS_PURGE_INTERVAL       "OAuthASPurgeInterval"
+#define AS_CLIENT_AUTH_RATE_LIMIT "OAuthASClientAuthRateLimit"
 
 /* Secrets shorter than this refuse startup (DESIGN.md §8). */
 #define AS_SECRET_MIN_LEN 32
@@ -86,6 +87,8 @@ typedef struct oauth2_as_srv_conf {
     const char *consent_template;      /* the file, NULL: built in */
     const char *stylesheet;            /* URL path of the pages' CSS */
     apr_interval_time_t purge_interval;  /* -1: unset, 0: never */
+    int client_auth_max_failures;      /* -1: unset */
+    apr_interval_time_t client_auth_window;      /* -1: unset */
     struct oa2_tmpl_t *consent_tmpl;   /* parsed from that file */
 
     /* Derived in post_config, read-only afterwards. */
@@ -135,6 +138,13 @@ const oauth2_as_jwt_issuer *oauth2_as_jwt_issuer_find(
 /** @return the URL of the stylesheet the HTML pages link (default: the
  *          module's own, <base>/static/oauth2.css) */
 const char *oauth2_as_stylesheet(apr_pool_t *p, const oauth2_as_srv_conf *c);
+
+/** @return failed client authentications allowed per client and per
+ *          address within the window (default 10) */
+int oauth2_as_client_auth_max_failures(const oauth2_as_srv_conf *conf);
+
+/** @return the client authentication throttling window (default 600 s) */
+apr_int64_t oauth2_as_client_auth_window(const oauth2_as_srv_conf *conf);
 
 /** @return seconds between purges of expired rows (default 3600; 0 off) */
 apr_int64_t oauth2_as_purge_interval(const oauth2_as_srv_conf *conf);

@@ -93,6 +93,7 @@ static apr_status_t tokeninfo_token(request_rec *r, const char **token,
     else if (r->method_number == M_GET) {
         rv = oa2_form_parse(r->pool, r->args ? r->args : "",
                             r->args ? strlen(r->args) : 0, &params, err);
+        oauth2_as_redact_query(r, "access_token");
     }
     else {
         return oa2_err_set(err, 405, OA2_ERR_INVALID_REQUEST,

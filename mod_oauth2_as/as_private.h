@@ -47,6 +47,12 @@ apr_status_t oauth2_as_read_body(request_rec *r, apr_size_t limit,
  */
 const char *oauth2_as_bearer_token(request_rec *r);
 
+/**
+ * Redacts a credential sent in the query string from r->args and the
+ * request line, so that access logs never hold it.
+ */
+void oauth2_as_redact_query(request_rec *r, const char *name);
+
 /** @return the current time in whole seconds */
 apr_int64_t oauth2_as_now(void);
 
@@ -75,6 +81,24 @@ int oauth2_as_reply_unavailable(request_rec *r);
 void oauth2_as_audit(request_rec *r, const char *actor, const char *action,
                      const char *client_id, const char *username,
                      const char *detail);
+
+/* ---- as_throttle.c ---- */
+
+/**
+ * Reads the client to authenticate and tells whether its client_id, or the
+ * caller's address, failed OAuthASClientAuthRateLimit times within the
+ * window (one statement). Logs a security event when throttled.
+ * @param client the client, or NULL when unknown
+ * @return APR_SUCCESS (see *throttled) or AS_STORE_EDB
+ */
+struct oauth2_as_client_rec;
+apr_status_t oauth2_as_throttle_client_get(request_rec *r,
+                                           const char *client_id,
+                                           struct oauth2_as_client_rec **client,
+                                           int *throttled);
+
+/** Counts a failed client authentication (client_id and address). */
+void oauth2_as_throttle_failed(request_rec *r, const char *client_id);
 
 /* ---- as_purge.c ---- */
 

@@ -28,7 +28,9 @@ int oauth2_as_reply_json(request_rec *r, int status, const char *json)
 int oauth2_as_reply_error(request_rec *r, const oa2_err_t *err,
                           int basic_used)
 {
-    if (err->status == HTTP_SERVICE_UNAVAILABLE) {
+    if ((err->status == HTTP_SERVICE_UNAVAILABLE
+         || err->status == HTTP_TOO_MANY_REQUESTS)
+        && apr_table_get(r->headers_out, "Retry-After") == NULL) {
         apr_table_setn(r->headers_out, "Retry-After", "5");
     }
     if (err->status == HTTP_UNAUTHORIZED && basic_used) {

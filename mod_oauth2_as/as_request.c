@@ -103,3 +103,16 @@ const char *oauth2_as_bearer_token(request_rec *r)
     }
     return *h ? h : NULL;
 }
+
+void oauth2_as_redact_query(request_rec *r, const char *name)
+{
+    const char *q = r->args;
+
+    if (q == NULL || oa2_form_redact(r->pool, q, name) == q) {
+        return;
+    }
+    /* the access log prints the request line and the query */
+    r->args = apr_pstrdup(r->pool, oa2_form_redact(r->pool, q, name));
+    r->the_request = apr_pstrdup(r->pool, oa2_form_redact(
+        r->pool, r->the_request, name));
+}

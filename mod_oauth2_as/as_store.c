@@ -20,6 +20,7 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire_fn;
 /* Labels: oauth2_as_<verb>_<noun> (STYLE.md §2). */
 #define Q_SELECT_CLIENT "oauth2_as_select_client"
 #define Q_INSERT_CLIENT "oauth2_as_insert_client"
+#define Q_AUTH_CLIENT "oauth2_as_auth_client"
 #define Q_UPDATE_CLIENT "oauth2_as_update_client"
 #define Q_DELETE_CLIENT "oauth2_as_delete_client"
 #define Q_SELECT_CONSENT "oauth2_as_select_consent"
@@ -76,6 +77,16 @@ static const struct {
       "SELECT client_id, secret_hash, registration_token_hash, "
       "metadata::text, enabled, created_at, updated_at "
       "FROM oauth2_client WHERE client_id = %s" },
+    /* always one row: the client (or NULLs) and both failure counts */
+    { Q_AUTH_CLIENT,
+      "SELECT c.client_id, c.secret_hash, c.registration_token_hash, "
+      "c.metadata::text, c.enabled, c.created_at, c.updated_at, "
+      "tc.failures, ti.failures FROM (SELECT 1) AS one "
+      "LEFT JOIN oauth2_client c ON c.client_id = %s "
+      "LEFT JOIN oauth2_throttle tc ON tc.key = %s "
+      "AND tc.window_start > %s::bigint "
+      "LEFT JOIN oauth2_throttle ti ON ti.key = %s "
+      "AND ti.window_start > %s::bigint" },
     { Q_INSERT_CLIENT,
       "INSERT INTO oauth2_client (client_id, secret_hash, "
       "registration_token_hash, metadata, created_at, updated_at, "
@@ -398,6 +409,38 @@ apr_status_t oauth2_as_store_client_get(request_rec *r, const char *client_id,
     rv = client_from_row(r, APR_ARRAY_IDX(rows, 0, const char **), c);
     if (rv == APR_SUCCESS) {
         *out = c;
+    }
+    return rv;
+}
+
+apr_status_t oauth2_as_store_client_auth_get(request_rec *r,
+                                             const char *client_id,
+                                             const char *client_key,
+                                             const char *ip_key,
+                                             apr_int64_t since,
+                                             oauth2_as_client_rec **out,
+                                             int *client_failures,
+                                             int *ip_failures)
+{
+    const char *s = i64(r->pool, since);
+    const char *args[5] = { client_id, client_key, s, ip_key, s };
+    apr_array_header_t *rows;
+    const char **cols;
+    apr_status_t rv = sql_select(r, Q_AUTH_CLIENT, 9, &rows, 5, args);
+
+    *out = NULL;
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    if (rows->nelts != 1) {
+        return AS_STORE_EDB;
+    }
+    cols = APR_ARRAY_IDX(rows, 0, const char **);
+    *client_failures = cols[7] ? atoi(cols[7]) : 0;
+    *ip_failures = cols[8] ? atoi(cols[8]) : 0;
+    if (cols[0] != NULL) {
+        *out = apr_pcalloc(r->pool, sizeof(**out));
+        rv = client_from_row(r, cols, *out);
     }
     return rv;
 }

@@ -37,6 +37,23 @@ apr_status_t oauth2_as_store_client_get(request_rec *r, const char *client_id,
                                         oauth2_as_client_rec **out);
 
 /**
+ * Reads a client for authentication, together with the recent failure
+ * counts of its client_id and of the caller's address (throttling), in one
+ * round trip.
+ * @param out the client, or NULL when unknown
+ * @param since failures counted in windows starting after this time
+ * @return APR_SUCCESS (whether or not the client exists) or AS_STORE_EDB
+ */
+apr_status_t oauth2_as_store_client_auth_get(request_rec *r,
+                                             const char *client_id,
+                                             const char *client_key,
+                                             const char *ip_key,
+                                             apr_int64_t since,
+                                             oauth2_as_client_rec **out,
+                                             int *client_failures,
+                                             int *ip_failures);
+
+/**
  * Inserts a new client (one statement).
  * @param created_by who registered it (admin user, or "register")
  */

@@ -67,7 +67,8 @@ static int orphan_settings(const oauth2_as_srv_conf *conf)
            || conf->consent_template != NULL || conf->token_format != -1
            || conf->password_max_failures != -1 || conf->jwt_issuers != NULL
            || conf->assertion_max_lifetime != -1 || conf->saml_idps != NULL
-           || conf->stylesheet != NULL || conf->purge_interval != -1;
+           || conf->stylesheet != NULL || conf->purge_interval != -1
+           || conf->client_auth_max_failures != -1;
 }
 
 static int as_post_config(apr_pool_t *pconf, apr_pool_t *plog,

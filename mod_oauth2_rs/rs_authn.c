@@ -8,6 +8,7 @@
 #include <http_protocol.h>
 #include <http_request.h>
 
+#include "oa2_form.h"
 #include "oa2_json.h"
 #include "oa2_jwt.h"
 #include "oa2_token.h"
@@ -93,6 +94,11 @@ static const char *find_token(request_rec *r, const oauth2_rs_dir_conf *d,
         if (q != NULL) {
             token = q;
             n++;
+            /* the access log prints the request line and the query */
+            r->args = apr_pstrdup(r->pool, oa2_form_redact(
+                r->pool, r->args, "access_token"));
+            r->the_request = apr_pstrdup(r->pool, oa2_form_redact(
+                r->pool, r->the_request, "access_token"));
         }
     }
     if (n > 1 || dup) {

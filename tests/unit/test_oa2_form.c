@@ -359,9 +359,32 @@ static void test_basic_malformed(void **state)
                      APR_EINVAL);
 }
 
+static void test_form_redact(void **state)
+{
+    apr_pool_t *p = *state;
+
+    assert_string_equal(oa2_form_redact(p, "access_token=abc", "access_token"),
+                        "access_token=redacted");
+    assert_string_equal(oa2_form_redact(p, "a=1&access_token=abc&b=2",
+                                        "access_token"),
+                        "a=1&access_token=redacted&b=2");
+    assert_string_equal(oa2_form_redact(
+        p, "GET /x?access_token=abc.def HTTP/1.1", "access_token"),
+        "GET /x?access_token=redacted HTTP/1.1");
+    assert_string_equal(oa2_form_redact(
+        p, "GET /x?access_token=a&access_token=b HTTP/1.1", "access_token"),
+        "GET /x?access_token=redacted&access_token=redacted HTTP/1.1");
+    /* a longer name that ends with it, and the name as a value: untouched */
+    assert_string_equal(oa2_form_redact(p, "my_access_token=abc&x=access_token",
+                                        "access_token"),
+                        "my_access_token=abc&x=access_token");
+    assert_null(oa2_form_redact(p, NULL, "access_token"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        UNIT_TEST(test_form_redact),
         UNIT_TEST(test_parse_token_request),
         UNIT_TEST(test_parse_plus_and_escapes),
         UNIT_TEST(test_parse_values_and_names),

@@ -91,6 +91,19 @@ static int should_fetch(jwks_entry *e, int refresh, apr_time_t now)
     return e->keys == NULL || refresh || now - e->fetched > RS_JWKS_MAX_AGE;
 }
 
+/* Installs freshly fetched keys (under the mutex). */
+static void install(jwks_entry *e, apr_pool_t *pool, apr_array_header_t *keys,
+                    apr_time_t now)
+{
+    if (e->old_pool != NULL) {
+        apr_pool_destroy(e->old_pool);
+    }
+    e->old_pool = e->pool;
+    e->pool = pool;
+    e->keys = keys;
+    e->fetched = now;
+}
+
 static apr_array_header_t *jwks_keys(request_rec *r, const char *url,
                                      int refresh)
 {
@@ -102,6 +115,17 @@ static apr_array_header_t *jwks_keys(request_rec *r, const char *url,
 
     apr_thread_mutex_lock(registry_mutex);
     e = entry_for(url);
+    if (e->keys == NULL && now - e->attempted >= RS_JWKS_MIN_INTERVAL) {
+        /* no key yet: every thread needs this fetch, so it is done while
+         * holding the mutex and the others wait for it */
+        e->attempted = now;
+        if (fetch(r, url, &pool, &fresh) == APR_SUCCESS) {
+            install(e, pool, fresh, now);
+        }
+        keys = e->keys;
+        apr_thread_mutex_unlock(registry_mutex);
+        return keys;
+    }
     go = should_fetch(e, refresh, now);
     if (go) {
         e->fetching = 1;
@@ -112,17 +136,12 @@ static apr_array_header_t *jwks_keys(request_rec *r, const char *url,
     if (!go) {
         return keys;
     }
+    /* a refresh: the other threads go on with the keys they have */
     fetch(r, url, &pool, &fresh);
     apr_thread_mutex_lock(registry_mutex);
     e->fetching = 0;
     if (fresh != NULL) {
-        if (e->old_pool != NULL) {
-            apr_pool_destroy(e->old_pool);
-        }
-        e->old_pool = e->pool;
-        e->pool = pool;
-        e->keys = fresh;
-        e->fetched = now;
+        install(e, pool, fresh, now);
     }
     keys = e->keys;
     apr_thread_mutex_unlock(registry_mutex);

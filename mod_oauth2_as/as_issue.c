@@ -74,6 +74,8 @@ apr_status_t oauth2_as_issue_access_token(request_rec *r,
                             oa2_scope_join(r->pool, g->scope));
     }
     payload = oa2_json_text(r->pool, claims);
+    /* no database connection waits while we sign */
+    oauth2_as_store_release(r);
     if (oa2_jws_sign(r->pool, oauth2_as_signing_key(conf), "at+jwt", payload,
                      strlen(payload), &out->access_token) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OA2LOGNO(10302)

@@ -15,7 +15,8 @@
 #include "oa2_json.h"
 
 static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *dbd_prepare_fn;
-static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire_fn;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_open) *dbd_open_fn;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close_fn;
 
 /* Labels: oauth2_as_<verb>_<noun> (STYLE.md §2). */
 #define Q_SELECT_CLIENT "oauth2_as_select_client"
@@ -219,14 +220,62 @@ apr_status_t oauth2_as_store_prepare(server_rec *s)
     apr_size_t i;
 
     dbd_prepare_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
-    dbd_acquire_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
-    if (dbd_prepare_fn == NULL || dbd_acquire_fn == NULL) {
+    dbd_open_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
+    dbd_close_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
+    if (dbd_prepare_fn == NULL || dbd_open_fn == NULL
+        || dbd_close_fn == NULL) {
         return APR_EGENERAL;
     }
     for (i = 0; i < N_STATEMENTS; i++) {
         dbd_prepare_fn(s, statements[i].sql, statements[i].label);
     }
     return APR_SUCCESS;
+}
+
+/* This request's connection. Unlike ap_dbd_acquire(), which keeps it
+ * until the request ends, it can be handed back early
+ * (oauth2_as_store_release), so no connection waits while a token is
+ * signed or a response is written. */
+typedef struct {
+    ap_dbd_t *dbd;
+    server_rec *s;
+} as_conn;
+
+static apr_status_t conn_release(void *data)
+{
+    as_conn *c = data;
+
+    if (c->dbd != NULL) {
+        dbd_close_fn(c->s, c->dbd);
+        c->dbd = NULL;
+    }
+    return APR_SUCCESS;
+}
+
+static ap_dbd_t *conn_get(request_rec *r)
+{
+    as_conn *c = ap_get_module_config(r->request_config, &oauth2_as_module);
+
+    if (c == NULL) {
+        c = apr_pcalloc(r->pool, sizeof(*c));
+        c->s = r->server;
+        ap_set_module_config(r->request_config, &oauth2_as_module, c);
+        apr_pool_cleanup_register(r->pool, c, conn_release,
+                                  apr_pool_cleanup_null);
+    }
+    if (c->dbd == NULL) {
+        c->dbd = dbd_open_fn(r->pool, r->server);
+    }
+    return c->dbd;
+}
+
+void oauth2_as_store_release(request_rec *r)
+{
+    as_conn *c = ap_get_module_config(r->request_config, &oauth2_as_module);
+
+    if (c != NULL) {
+        conn_release(c);
+    }
 }
 
 /* A connection and one prepared statement for this request. */
@@ -240,7 +289,7 @@ static apr_status_t sql_open(request_rec *r, const char *label, as_sql *q)
     if (oauth2_as_schema_ensure(r) != APR_SUCCESS) {
         return AS_STORE_EDB;
     }
-    q->dbd = dbd_acquire_fn(r);
+    q->dbd = conn_get(r);
     if (q->dbd == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OA2LOGNO(10101)
                       "no database connection (is PostgreSQL up?)");
@@ -505,7 +554,7 @@ static apr_status_t tx_begin(request_rec *r, apr_dbd_transaction_t **tx)
     ap_dbd_t *dbd;
 
     if (oauth2_as_schema_ensure(r) != APR_SUCCESS
-        || (dbd = dbd_acquire_fn(r)) == NULL) {
+        || (dbd = conn_get(r)) == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OA2LOGNO(10105)
                       "no database connection for a transaction");
         return AS_STORE_EDB;
@@ -523,7 +572,7 @@ static apr_status_t tx_begin(request_rec *r, apr_dbd_transaction_t **tx)
 static apr_status_t tx_end(request_rec *r, apr_dbd_transaction_t *tx,
                            apr_status_t rv)
 {
-    ap_dbd_t *dbd = dbd_acquire_fn(r);
+    ap_dbd_t *dbd = conn_get(r);
 
     if (rv != APR_SUCCESS) {
         apr_dbd_transaction_mode_set(dbd->driver, tx,

@@ -30,6 +30,13 @@ typedef struct oauth2_as_client_rec {
 apr_status_t oauth2_as_store_prepare(server_rec *s);
 
 /**
+ * Hands this request's database connection back to mod_dbd's pool now
+ * (it would be at the end of the request). A later statement of the same
+ * request takes one again. Call before signing or writing a response.
+ */
+void oauth2_as_store_release(request_rec *r);
+
+/**
  * Reads one client.
  * @param out allocated from r->pool
  */

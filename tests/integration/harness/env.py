@@ -9,6 +9,7 @@ CONF_DIR = os.path.join(TOP, "tests", "integration", "conf")
 APACHE2 = os.environ.get("OA2_APACHE2", "/usr/sbin/apache2")
 MODULES = os.environ.get("OA2_HTTPD_MODULES", "/usr/lib/apache2/modules")
 PG_BIN = os.environ.get("OA2_PG_BIN", "/usr/lib/postgresql/15/bin")
+LD_PRELOAD = os.environ.get("OA2_LD_PRELOAD", "")
 
 
 def module_path(name):

@@ -84,9 +84,13 @@ class Httpd:
 
     # ---- control -------------------------------------------------------
     def apachectl(self, conf, *args):
+        environ = dict(os.environ)
+        if env.LD_PRELOAD:
+            # sanitizer builds: the runtime must be loaded before the modules
+            environ["LD_PRELOAD"] = env.LD_PRELOAD
         return subprocess.run([env.APACHE2, "-d", self.root, "-f",
                                os.path.join(self.root, conf)] + list(args),
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, env=environ)
 
     def config_test(self):
         """apache2 -t: returns (exit code, output)."""

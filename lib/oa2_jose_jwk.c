@@ -1,7 +1,6 @@
 /* Licensed under the Apache License, Version 2.0 (see LICENSE). */
 /* oa2_jose_jwk: keys for JWS: PEM loading with strength checks, JWK/JWKS import and export, RFC 7638 thumbprints. */
 #include <string.h>
-#include <apr_file_io.h>
 #include <apr_strings.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -10,6 +9,7 @@
 #include <openssl/x509.h>
 
 #include "oa2_b64url.h"
+#include "oa2_file.h"
 #include "oa2_jose.h"
 #include "oa2_json.h"
 #include "oa2_token.h"
@@ -283,32 +283,13 @@ apr_status_t oa2_jwk_load_pem_file(apr_pool_t *p, const char *path,
                                    const char *kid, oa2_jwk_t **out,
                                    const char **why)
 {
-    apr_file_t *f;
-    apr_finfo_t fi;
     char *buf;
     apr_size_t n;
-    apr_status_t rv;
+    apr_status_t rv = oa2_file_read(p, path, PEM_MAX_LEN, &buf, &n, why);
 
-    rv = apr_file_open(&f, path, APR_FOPEN_READ, 0, p);
     if (rv != APR_SUCCESS) {
-        *why = apr_psprintf(p, "cannot open %s: %pm", path, &rv);
         return rv;
     }
-    rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
-    if (rv != APR_SUCCESS || fi.size <= 0 || fi.size > PEM_MAX_LEN) {
-        apr_file_close(f);
-        *why = apr_psprintf(p, "%s is empty, unreadable or too large", path);
-        return APR_EINVAL;
-    }
-    n = (apr_size_t)fi.size;
-    buf = apr_palloc(p, n + 1);
-    rv = apr_file_read_full(f, buf, n, &n);
-    apr_file_close(f);
-    if (rv != APR_SUCCESS) {
-        *why = apr_psprintf(p, "cannot read %s: %pm", path, &rv);
-        return rv;
-    }
-    buf[n] = '\0';
     rv = oa2_jwk_load_pem(p, buf, n, kid, out, why);
     OPENSSL_cleanse(buf, n);
     if (rv != APR_SUCCESS) {

@@ -24,6 +24,7 @@
 #include <xmlsec/openssl/evp.h>
 
 #include "oa2_log.h"
+#include "oa2_file.h"
 #include "oa2_saml.h"
 
 #define SAML_NS "urn:oasis:names:tc:SAML:2.0:assertion"
@@ -180,37 +181,6 @@ static const char *saml_key_weakness(EVP_PKEY *pkey)
 }
 
 /* Reads a whole (small) file into p. */
-static apr_status_t saml_read_file(apr_pool_t *p, const char *path,
-                                   char **buf, apr_size_t *len,
-                                   const char **why)
-{
-    apr_file_t *f;
-    apr_finfo_t fi;
-    apr_status_t rv;
-
-    rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_OS_DEFAULT, p);
-    if (rv != APR_SUCCESS) {
-        *why = "cannot open certificate file";
-        return rv;
-    }
-    rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
-    if (rv == APR_SUCCESS && (fi.size <= 0 || fi.size > SAML_MAX_CERT)) {
-        *why = "certificate file is empty or too large";
-        apr_file_close(f);
-        return APR_EINVAL;
-    }
-    if (rv == APR_SUCCESS) {
-        *len = (apr_size_t)fi.size;
-        *buf = apr_palloc(p, *len);
-        rv = apr_file_read_full(f, *buf, *len, NULL);
-    }
-    apr_file_close(f);
-    if (rv != APR_SUCCESS) {
-        *why = "cannot read certificate file";
-    }
-    return rv;
-}
-
 /* The public key of the first PEM certificate in buf, checked for
  * strength; NULL with *why set otherwise. */
 static EVP_PKEY *saml_cert_key(const char *buf, apr_size_t len,
@@ -266,7 +236,7 @@ apr_status_t oa2_saml_idp_load(apr_pool_t *p, const char *cert_pem_path,
         *why = "empty entity id";
         return APR_EINVAL;
     }
-    rv = saml_read_file(p, cert_pem_path, &buf, &len, why);
+    rv = oa2_file_read(p, cert_pem_path, SAML_MAX_CERT, &buf, &len, why);
     if (rv != APR_SUCCESS) {
         return rv;
     }

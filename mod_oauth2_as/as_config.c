@@ -1,7 +1,6 @@
 /* Licensed under the Apache License, Version 2.0 (see LICENSE). */
 /* as_config: mod_oauth2_as configuration: create/merge, directive handlers, getters with defaults. */
 #include <string.h>
-#include <apr_file_io.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include <apr_uri.h>
@@ -14,6 +13,7 @@
 #include "as_private.h"
 #include "oa2_client.h"
 #include "oa2_duration.h"
+#include "oa2_file.h"
 #include "oa2_saml.h"
 #include "oa2_uri.h"
 
@@ -337,9 +337,8 @@ static const char *set_secret(cmd_parms *cmd, void *dc, const char *arg)
 {
     oauth2_as_srv_conf *conf = cmd_conf(cmd);
     as_secret *sec = apr_pcalloc(cmd->pool, sizeof(*sec));
-    const char *path;
-    apr_file_t *f;
-    apr_status_t rv;
+    const char *path, *why;
+    char *buf;
 
     (void)dc;
     if (strncmp(arg, "file:", 5) != 0) {
@@ -351,21 +350,13 @@ static const char *set_secret(cmd_parms *cmd, void *dc, const char *arg)
     if (path == NULL) {
         return apr_psprintf(cmd->pool, "%s: invalid path", cmd->cmd->name);
     }
-    rv = apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->pool);
-    if (rv != APR_SUCCESS) {
-        return apr_psprintf(cmd->pool, "%s: cannot open %s: %pm",
-                            cmd->cmd->name, path, &rv);
+    if (oa2_file_read(cmd->pool, path, 4096, &buf, &sec->len, &why)
+        != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, why);
     }
-    sec->len = 4096;
-    sec->bytes = apr_palloc(cmd->pool, sec->len);
+    sec->bytes = (unsigned char *)buf;
     apr_pool_cleanup_register(cmd->pool, sec, secret_cleanup,
                               apr_pool_cleanup_null);
-    rv = apr_file_read_full(f, sec->bytes, sec->len, &sec->len);
-    apr_file_close(f);
-    if (rv != APR_SUCCESS && rv != APR_EOF) {
-        return apr_psprintf(cmd->pool, "%s: cannot read %s: %pm",
-                            cmd->cmd->name, path, &rv);
-    }
     while (sec->len > 0 && apr_isspace(sec->bytes[sec->len - 1])) {
         sec->len--;
     }
@@ -547,8 +538,6 @@ static apr_status_t load_keys(cmd_parms *cmd, const char *spec,
     const char *path = ap_server_root_relative(
         cmd->pool, strncmp(spec, "file:", 5) == 0 ? spec + 5 : spec);
     oa2_jwk_t *key;
-    apr_file_t *f;
-    apr_finfo_t fi;
     apr_size_t n;
     char *buf;
 
@@ -565,21 +554,10 @@ static apr_status_t load_keys(cmd_parms *cmd, const char *spec,
         APR_ARRAY_PUSH(*keys, oa2_jwk_t *) = key;
         return APR_SUCCESS;
     }
-    if (apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->pool) != APR_SUCCESS
-        || apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS
-        || fi.size <= 0 || fi.size > 1024 * 1024) {
-        *why = apr_psprintf(cmd->pool, "cannot read %s", path);
+    if (oa2_file_read(cmd->pool, path, 1024 * 1024, &buf, &n, why)
+        != APR_SUCCESS) {
         return APR_EINVAL;
     }
-    n = (apr_size_t)fi.size;
-    buf = apr_palloc(cmd->pool, n + 1);
-    if (apr_file_read_full(f, buf, n, &n) != APR_SUCCESS) {
-        apr_file_close(f);
-        *why = apr_psprintf(cmd->pool, "cannot read %s", path);
-        return APR_EINVAL;
-    }
-    apr_file_close(f);
-    buf[n] = '\0';
     return oa2_jwks_parse(cmd->pool, buf, n, keys, why);
 }
 

@@ -1,13 +1,13 @@
 /* Licensed under the Apache License, Version 2.0 (see LICENSE). */
 /* as_html: what every HTML page of the AS shares: security headers, layout, error pages, the stylesheet. */
 #include <string.h>
-#include <apr_file_io.h>
 #include <apr_strings.h>
 #include <httpd.h>
 #include <http_protocol.h>
 
 #include "as_html.h"
 #include "as_private.h"
+#include "oa2_file.h"
 #include "oa2_html.h"
 
 /* The placeholders a consent template may use. */
@@ -187,31 +187,13 @@ apr_status_t oauth2_as_consent_template_load(apr_pool_t *p, const char *path,
                                              oa2_tmpl_t **out,
                                              const char **why)
 {
-    apr_file_t *f;
-    apr_finfo_t fi;
-    apr_size_t n;
     char *buf;
-    apr_status_t rv = apr_file_open(&f, path, APR_FOPEN_READ, 0, p);
+    apr_size_t n;
+    apr_status_t rv = oa2_file_read(p, path, 256 * 1024, &buf, &n, why);
 
     if (rv != APR_SUCCESS) {
-        *why = apr_psprintf(p, "cannot open: %pm", &rv);
         return rv;
     }
-    if (apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS
-        || fi.size <= 0 || fi.size > 256 * 1024) {
-        apr_file_close(f);
-        *why = "empty or larger than 256 KiB";
-        return APR_EINVAL;
-    }
-    n = (apr_size_t)fi.size;
-    buf = apr_palloc(p, n + 1);
-    rv = apr_file_read_full(f, buf, n, &n);
-    apr_file_close(f);
-    if (rv != APR_SUCCESS) {
-        *why = "cannot read";
-        return rv;
-    }
-    buf[n] = '\0';
     if (strstr(buf, "{{csrf}}") == NULL || strstr(buf, "decision") == NULL) {
         *why = "the form must carry {{csrf}} and the decision buttons";
         return APR_EINVAL;

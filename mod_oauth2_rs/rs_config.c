@@ -1,13 +1,13 @@
 /* Licensed under the Apache License, Version 2.0 (see LICENSE). */
 /* rs_config: mod_oauth2_rs configuration: create/merge, directive handlers, getters with defaults. */
 #include <string.h>
-#include <apr_file_io.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include <httpd.h>
 #include <http_core.h>
 
 #include "oa2_duration.h"
+#include "oa2_file.h"
 #include "oa2_uri.h"
 #include "rs_private.h"
 
@@ -185,34 +185,17 @@ static const char *load_jwks_file(cmd_parms *cmd, oauth2_rs_dir_conf *d,
 {
     const char *file = ap_server_root_relative(cmd->pool, path), *why;
     apr_array_header_t *keys;
-    apr_file_t *f;
-    apr_finfo_t fi;
     char *buf;
     apr_size_t n;
     int i;
 
-    if (file == NULL
-        || apr_file_open(&f, file, APR_FOPEN_READ, 0, cmd->pool)
-           != APR_SUCCESS) {
-        return apr_psprintf(cmd->pool, "%s: cannot open %s",
+    if (file == NULL) {
+        return apr_psprintf(cmd->pool, "%s: invalid path %s",
                             cmd->cmd->name, path);
     }
-    if (apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS
-        || fi.size <= 0 || fi.size > 1024 * 1024) {
-        apr_file_close(f);
-        return apr_psprintf(cmd->pool, "%s: %s is empty or too large",
-                            cmd->cmd->name, path);
-    }
-    n = (apr_size_t)fi.size;
-    buf = apr_palloc(cmd->pool, n + 1);
-    if (apr_file_read_full(f, buf, n, &n) != APR_SUCCESS) {
-        apr_file_close(f);
-        return apr_psprintf(cmd->pool, "%s: cannot read %s",
-                            cmd->cmd->name, path);
-    }
-    apr_file_close(f);
-    buf[n] = '\0';
-    if (oa2_jwks_parse(cmd->pool, buf, n, &keys, &why) != APR_SUCCESS) {
+    if (oa2_file_read(cmd->pool, file, 1024 * 1024, &buf, &n, &why)
+            != APR_SUCCESS
+        || oa2_jwks_parse(cmd->pool, buf, n, &keys, &why) != APR_SUCCESS) {
         return apr_psprintf(cmd->pool, "%s: %s: %s", cmd->cmd->name, path,
                             why);
     }
@@ -346,10 +329,9 @@ static const char *add_require_scope(cmd_parms *cmd, void *dc,
 static const char *read_secret(cmd_parms *cmd, const char *arg,
                                const char **out)
 {
-    const char *path;
-    apr_file_t *f;
-    char buf[1024];
-    apr_size_t n = sizeof(buf) - 1;
+    const char *path, *why;
+    char *buf;
+    apr_size_t n;
 
     if (strncmp(arg, "file:", 5) != 0) {
         *out = arg;
@@ -357,13 +339,11 @@ static const char *read_secret(cmd_parms *cmd, const char *arg,
     }
     path = ap_server_root_relative(cmd->pool, arg + 5);
     if (path == NULL
-        || apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->pool)
+        || oa2_file_read(cmd->pool, path, 1024, &buf, &n, &why)
            != APR_SUCCESS) {
-        return apr_psprintf(cmd->pool, "%s: cannot open %s", cmd->cmd->name,
-                            arg + 5);
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name,
+                            path ? why : "invalid path");
     }
-    apr_file_read_full(f, buf, n, &n);
-    apr_file_close(f);
     while (n > 0 && apr_isspace(buf[n - 1])) {
         n--;
     }

@@ -1500,8 +1500,8 @@ static void test_pem_file(void **state)
     assert_int_equal(oa2_jwk_load_pem_file(p, empty_path, NULL, &key, &why),
                      APR_EINVAL);
     assert_null(key);
-    assert_string_equal(why, apr_pstrcat(p, empty_path, " is empty, "
-                                         "unreadable or too large", NULL));
+    assert_string_equal(why, apr_pstrcat(p, empty_path, ": empty or "
+                                         "oversized PEM", NULL));
 
     assert_int_not_equal(oa2_jwk_load_pem_file(p, apr_pstrcat(p, path, ".no",
                                                               NULL),

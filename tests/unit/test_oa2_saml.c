@@ -623,7 +623,7 @@ static void test_idp_load(void **state)
     assert_int_equal(oa2_saml_idp_load(p, path_of(p, "no-such.crt"), IDP, &i,
                                        &why), APR_ENOENT);
     assert_null(i);
-    assert_string_equal(why, "cannot open certificate file");
+    assert_non_null(strstr(why, "cannot open"));
     assert_int_equal(oa2_saml_idp_load(p, path_of(p, "test-only-idp.key"),
                                        IDP, &i, &why), APR_EINVAL);
     assert_null(i);

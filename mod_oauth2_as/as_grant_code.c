@@ -145,6 +145,7 @@ int oauth2_as_grant_authorization_code(request_rec *r, apr_table_t *params,
     g.scope = scope;
     g.audience = c->audience;
     g.jti = c->access_jti;
+    g.family_id = c->family_id;
     rv = oauth2_as_issue_access_token(r, &g, &t);
     if (rv == AS_STORE_EDB) {
         return unavailable(r);
@@ -154,6 +155,8 @@ int oauth2_as_grant_authorization_code(request_rec *r, apr_table_t *params,
            != APR_SUCCESS) {
         return grant_error(r, OA2_ERR_SERVER_ERROR, NULL);
     }
+    rec.access_jti = t.jti;
+    rec.access_exp = t.exp;
     if (refresh != NULL && oauth2_as_store_refresh_insert(r, &rec)
                            != APR_SUCCESS) {
         return unavailable(r);
@@ -238,6 +241,7 @@ int oauth2_as_grant_refresh_token(request_rec *r, apr_table_t *params,
     g.has_user = 1;
     g.scope = scope;
     g.audience = t->audience;
+    g.family_id = t->family_id;
     if (oauth2_as_new_refresh(r, &g, t->family_id, &refresh, &rec)
             != APR_SUCCESS
         || refresh == NULL) {
@@ -254,6 +258,8 @@ int oauth2_as_grant_refresh_token(request_rec *r, apr_table_t *params,
     if (rv != APR_SUCCESS) {
         return grant_error(r, OA2_ERR_SERVER_ERROR, NULL);
     }
+    rec.access_jti = at.jti;
+    rec.access_exp = at.exp;
     rv = oauth2_as_store_refresh_rotate(r, t->token_hash, &rec);
     if (rv == APR_EEXIST) {
         return refresh_reused(r, t);

@@ -82,6 +82,7 @@ int oauth2_as_grant_password(request_rec *r, apr_table_t *params,
     oa2_err_t err;
     int over;
 
+    memset(&g, 0, sizeof(g));
     if (user == NULL || *user == '\0' || password == NULL
         || strlen(user) > 256 || strlen(password) > 1024) {
         oa2_err_set(&err, 400, OA2_ERR_INVALID_REQUEST,
@@ -130,13 +131,18 @@ int oauth2_as_grant_password(request_rec *r, apr_table_t *params,
     g.has_user = 1;
     g.scope = scope;
     g.jti = NULL;
+    g.family_id = oa2_token_random(r->pool, 16);
     if (oauth2_as_issue_access_token(r, &g, &t) != APR_SUCCESS) {
         return oauth2_as_reply_unavailable(r);
     }
-    if (oauth2_as_new_refresh(r, &g, oa2_token_random(r->pool, 16),
-                              &refresh, &rec) != APR_SUCCESS
-        || (refresh != NULL
-            && oauth2_as_store_refresh_insert(r, &rec) != APR_SUCCESS)) {
+    if (oauth2_as_new_refresh(r, &g, g.family_id, &refresh, &rec)
+        != APR_SUCCESS) {
+        return oauth2_as_reply_unavailable(r);
+    }
+    rec.access_jti = t.jti;
+    rec.access_exp = t.exp;
+    if (refresh != NULL
+        && oauth2_as_store_refresh_insert(r, &rec) != APR_SUCCESS) {
         return oauth2_as_reply_unavailable(r);
     }
     return oauth2_as_reply_token(r, &t, scope, refresh);

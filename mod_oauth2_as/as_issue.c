@@ -32,6 +32,7 @@ static apr_status_t issue_opaque(request_rec *r, const oauth2_as_grant *g,
     rec.audience = g->audience;
     rec.issued_at = out->exp - out->expires_in;
     rec.expires_at = out->exp;
+    rec.family_id = g->family_id;
     rv = oauth2_as_store_access_insert(r, &rec);
     if (rv != APR_SUCCESS) {
         return rv;

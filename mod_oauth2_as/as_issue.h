@@ -17,6 +17,7 @@ typedef struct oauth2_as_grant {
     const oa2_scope_t *scope;   /* granted scope */
     const char *audience;       /* aud */
     const char *jti;            /* a pre-assigned jti, or NULL for a new one */
+    const char *family_id;      /* the grant's refresh family, or NULL */
 } oauth2_as_grant;
 
 /** A minted access token. */

@@ -72,6 +72,11 @@ static const char *metadata_document(apr_pool_t *p,
         OA2_AUTH_SECRET_BASIC, OA2_AUTH_SECRET_POST, OA2_AUTH_PRIVATE_KEY_JWT,
         OA2_AUTH_NONE, NULL
     };
+    /* introspection refuses public clients (RFC 7662 §2.1) */
+    static const char *const confidential_methods[] = {
+        OA2_AUTH_SECRET_BASIC, OA2_AUTH_SECRET_POST, OA2_AUTH_PRIVATE_KEY_JWT,
+        NULL
+    };
     static const char *const implemented[] = {
         "authorization_code", "refresh_token", "client_credentials",
         "implicit", "password", OA2_GRANT_NAME_JWT_BEARER,
@@ -129,7 +134,7 @@ static const char *metadata_document(apr_pool_t *p,
     add_strings(o, "revocation_endpoint_auth_methods_supported",
                 auth_methods);
     add_strings(o, "introspection_endpoint_auth_methods_supported",
-                auth_methods);
+                confidential_methods);
     add_strings(o, "code_challenge_methods_supported",
                 oauth2_as_pkce_plain(conf) ? pkce_both : pkce_s256);
     oa2_json_set_bool(o, "authorization_response_iss_parameter_supported", 1);

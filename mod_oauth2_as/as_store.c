@@ -34,6 +34,10 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close_fn;
 #define Q_CONSUME_CODE "oauth2_as_consume_code"
 #define Q_SELECT_USED_CODE "oauth2_as_select_used_code"
 #define Q_REVOKE_FAMILY "oauth2_as_revoke_family"
+#define Q_REVOKE_FAMILY_JTIS "oauth2_as_revoke_family_jtis"
+#define Q_REVOKE_FAMILY_ACCESS "oauth2_as_revoke_family_access"
+#define Q_REVOKE_USER_JTIS "oauth2_as_revoke_user_jtis"
+#define Q_REVOKE_USER_ACCESS "oauth2_as_revoke_user_access"
 #define Q_INSERT_REVOKED_JTI "oauth2_as_insert_revoked_jti"
 #define Q_INSERT_REFRESH "oauth2_as_insert_refresh"
 #define Q_SELECT_REFRESH "oauth2_as_select_refresh"
@@ -63,12 +67,13 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close_fn;
 #define Q_PURGE_THROTTLE "oauth2_as_purge_throttle"
 
 #define ACCESS_COLUMNS "token_hash, jti, client_id, username, scope, " \
-    "audience, issued_at, expires_at, revoked_at"
+    "audience, issued_at, expires_at, revoked_at, family_id"
 #define CODE_COLUMNS "code_hash, client_id, username, redirect_uri, " \
     "redirect_uri_given, scope, audience, code_challenge, " \
     "code_challenge_method, created_at, expires_at, family_id, access_jti"
 #define REFRESH_COLUMNS "token_hash, family_id, client_id, username, " \
-    "scope, audience, created_at, expires_at, rotated_at, revoked_at"
+    "scope, audience, created_at, expires_at, rotated_at, revoked_at, " \
+    "access_jti, access_exp"
 
 static const struct {
     const char *label;
@@ -129,18 +134,37 @@ static const struct {
     { Q_REVOKE_FAMILY,
       "UPDATE oauth2_refresh_token SET revoked_at = %s::bigint "
       "WHERE family_id = %s AND revoked_at IS NULL" },
+    /* the access tokens a grant produced go with it: JWT ids onto the
+     * deny-list, opaque tokens marked revoked */
+    { Q_REVOKE_FAMILY_JTIS,
+      "INSERT INTO oauth2_revoked_jti (jti, expires_at) SELECT access_jti, "
+      "access_exp FROM oauth2_refresh_token WHERE family_id = %s AND "
+      "access_jti IS NOT NULL AND access_exp > %s::bigint "
+      "ON CONFLICT DO NOTHING" },
+    { Q_REVOKE_FAMILY_ACCESS,
+      "UPDATE oauth2_access_token SET revoked_at = %s::bigint "
+      "WHERE family_id = %s AND revoked_at IS NULL" },
+    { Q_REVOKE_USER_JTIS,
+      "INSERT INTO oauth2_revoked_jti (jti, expires_at) SELECT access_jti, "
+      "access_exp FROM oauth2_refresh_token WHERE username = %s AND "
+      "client_id = %s AND access_jti IS NOT NULL AND access_exp > "
+      "%s::bigint ON CONFLICT DO NOTHING" },
+    { Q_REVOKE_USER_ACCESS,
+      "UPDATE oauth2_access_token SET revoked_at = %s::bigint "
+      "WHERE username = %s AND client_id = %s AND revoked_at IS NULL" },
     { Q_INSERT_REVOKED_JTI,
       "INSERT INTO oauth2_revoked_jti (jti, expires_at) VALUES (%s, "
       "%s::bigint) ON CONFLICT DO NOTHING" },
     { Q_INSERT_REFRESH,
       "INSERT INTO oauth2_refresh_token (" REFRESH_COLUMNS ") VALUES (%s, "
-      "%s, %s, %s, %s, %s, %s::bigint, %s::bigint, NULL, NULL)" },
+      "%s, %s, %s, %s, %s, %s::bigint, %s::bigint, NULL, NULL, %s, "
+      "%s::bigint)" },
     { Q_SELECT_REFRESH,
       "SELECT " REFRESH_COLUMNS " FROM oauth2_refresh_token "
       "WHERE token_hash = %s" },
     { Q_INSERT_ACCESS,
       "INSERT INTO oauth2_access_token (" ACCESS_COLUMNS ") VALUES (%s, %s, "
-      "%s, %s, %s, %s, %s::bigint, %s::bigint, NULL)" },
+      "%s, %s, %s, %s, %s::bigint, %s::bigint, NULL, %s)" },
     { Q_SELECT_ACCESS,
       "SELECT " ACCESS_COLUMNS " FROM oauth2_access_token "
       "WHERE token_hash = %s" },
@@ -643,10 +667,12 @@ apr_status_t oauth2_as_store_consent_list(request_rec *r, const char *user,
 apr_status_t oauth2_as_store_consent_revoke(request_rec *r, const char *user,
                                             const char *client_id)
 {
+    const char *now = i64(r->pool, oauth2_as_now());
     const char *del[2] = { user, client_id };
-    const char *rev[3] = { i64(r->pool, oauth2_as_now()), user, client_id };
+    const char *rev[3] = { now, user, client_id };
+    const char *jtis[3] = { user, client_id, now };
     apr_dbd_transaction_t *tx;
-    int gone = 0, revoked = 0;
+    int gone = 0, n = 0;
     apr_status_t rv = tx_begin(r, &tx);
 
     if (rv != APR_SUCCESS) {
@@ -654,7 +680,13 @@ apr_status_t oauth2_as_store_consent_revoke(request_rec *r, const char *user,
     }
     rv = sql_exec(r, Q_DELETE_CONSENT, &gone, 2, del);
     if (rv == APR_SUCCESS) {
-        rv = sql_exec(r, Q_REVOKE_USER_REFRESH, &revoked, 3, rev);
+        rv = sql_exec(r, Q_REVOKE_USER_JTIS, &n, 3, jtis);
+    }
+    if (rv == APR_SUCCESS) {
+        rv = sql_exec(r, Q_REVOKE_USER_ACCESS, &n, 3, rev);
+    }
+    if (rv == APR_SUCCESS) {
+        rv = sql_exec(r, Q_REVOKE_USER_REFRESH, &n, 3, rev);
     }
     rv = tx_end(r, tx, rv);
     if (rv == APR_SUCCESS && gone == 0) {
@@ -753,7 +785,9 @@ apr_status_t oauth2_as_store_grant_revoke(request_rec *r,
                                           const char *jti,
                                           apr_int64_t jti_expires_at)
 {
-    const char *fam[2] = { i64(r->pool, oauth2_as_now()), family_id };
+    const char *now = i64(r->pool, oauth2_as_now());
+    const char *fam[2] = { now, family_id };
+    const char *jtis[2] = { family_id, now };
     const char *deny[2] = { jti, i64(r->pool, jti_expires_at) };
     apr_dbd_transaction_t *tx;
     int nrows = 0;
@@ -763,7 +797,13 @@ apr_status_t oauth2_as_store_grant_revoke(request_rec *r,
         return rv;
     }
     if (family_id != NULL) {
-        rv = sql_exec(r, Q_REVOKE_FAMILY, &nrows, 2, fam);
+        rv = sql_exec(r, Q_REVOKE_FAMILY_JTIS, &nrows, 2, jtis);
+        if (rv == APR_SUCCESS) {
+            rv = sql_exec(r, Q_REVOKE_FAMILY_ACCESS, &nrows, 2, fam);
+        }
+        if (rv == APR_SUCCESS) {
+            rv = sql_exec(r, Q_REVOKE_FAMILY, &nrows, 2, fam);
+        }
     }
     if (rv == APR_SUCCESS && jti != NULL) {
         rv = sql_exec(r, Q_INSERT_REVOKED_JTI, &nrows, 2, deny);
@@ -776,7 +816,7 @@ apr_status_t oauth2_as_store_grant_revoke(request_rec *r,
 static const char **refresh_args(apr_pool_t *p,
                                  const oauth2_as_refresh_rec *t)
 {
-    const char **args = apr_palloc(p, 8 * sizeof(char *));
+    const char **args = apr_palloc(p, 10 * sizeof(char *));
 
     args[0] = t->token_hash;
     args[1] = t->family_id;
@@ -786,6 +826,8 @@ static const char **refresh_args(apr_pool_t *p,
     args[5] = t->audience;
     args[6] = i64(p, t->created_at);
     args[7] = i64(p, t->expires_at);
+    args[8] = t->access_jti;
+    args[9] = t->access_jti ? i64(p, t->access_exp) : NULL;
     return args;
 }
 
@@ -794,7 +836,7 @@ apr_status_t oauth2_as_store_refresh_insert(request_rec *r,
 {
     int nrows = 0;
 
-    return sql_exec(r, Q_INSERT_REFRESH, &nrows, 8,
+    return sql_exec(r, Q_INSERT_REFRESH, &nrows, 10,
                     refresh_args(r->pool, t));
 }
 
@@ -805,7 +847,7 @@ apr_status_t oauth2_as_store_refresh_get(request_rec *r,
     apr_array_header_t *rows;
     const char **cols;
     oauth2_as_refresh_rec *t;
-    apr_status_t rv = sql_select(r, Q_SELECT_REFRESH, 10, &rows, 1,
+    apr_status_t rv = sql_select(r, Q_SELECT_REFRESH, 12, &rows, 1,
                                  &token_hash);
 
     if (rv != APR_SUCCESS) {
@@ -826,6 +868,8 @@ apr_status_t oauth2_as_store_refresh_get(request_rec *r,
     t->expires_at = to_i64(cols[7]);
     t->rotated_at = to_i64(cols[8]);
     t->revoked_at = to_i64(cols[9]);
+    t->access_jti = cols[10];
+    t->access_exp = to_i64(cols[11]);
     *out = t;
     return APR_SUCCESS;
 }
@@ -847,7 +891,7 @@ apr_status_t oauth2_as_store_refresh_rotate(request_rec *r,
         rv = APR_EEXIST;
     }
     if (rv == APR_SUCCESS) {
-        rv = sql_exec(r, Q_INSERT_REFRESH, &nrows, 8,
+        rv = sql_exec(r, Q_INSERT_REFRESH, &nrows, 10,
                       refresh_args(r->pool, neu));
     }
     return tx_end(r, tx, rv);
@@ -858,7 +902,7 @@ apr_status_t oauth2_as_store_refresh_rotate(request_rec *r,
 apr_status_t oauth2_as_store_access_insert(request_rec *r,
                                            const oauth2_as_access_rec *t)
 {
-    const char *args[8];
+    const char *args[9];
     int nrows = 0;
 
     args[0] = t->token_hash;
@@ -869,7 +913,8 @@ apr_status_t oauth2_as_store_access_insert(request_rec *r,
     args[5] = t->audience;
     args[6] = i64(r->pool, t->issued_at);
     args[7] = i64(r->pool, t->expires_at);
-    return sql_exec(r, Q_INSERT_ACCESS, &nrows, 8, args);
+    args[8] = t->family_id;
+    return sql_exec(r, Q_INSERT_ACCESS, &nrows, 9, args);
 }
 
 apr_status_t oauth2_as_store_access_get(request_rec *r,
@@ -879,7 +924,7 @@ apr_status_t oauth2_as_store_access_get(request_rec *r,
     apr_array_header_t *rows;
     const char **cols;
     oauth2_as_access_rec *t;
-    apr_status_t rv = sql_select(r, Q_SELECT_ACCESS, 9, &rows, 1,
+    apr_status_t rv = sql_select(r, Q_SELECT_ACCESS, 10, &rows, 1,
                                  &token_hash);
 
     if (rv != APR_SUCCESS) {
@@ -899,6 +944,7 @@ apr_status_t oauth2_as_store_access_get(request_rec *r,
     t->issued_at = to_i64(cols[6]);
     t->expires_at = to_i64(cols[7]);
     t->revoked_at = to_i64(cols[8]);
+    t->family_id = cols[9];
     *out = t;
     return APR_SUCCESS;
 }

@@ -112,6 +112,8 @@ typedef struct oauth2_as_refresh_rec {
     apr_int64_t expires_at;
     apr_int64_t rotated_at;
     apr_int64_t revoked_at;
+    const char *access_jti;    /* the access token issued with it */
+    apr_int64_t access_exp;
 } oauth2_as_refresh_rec;
 
 /** A remembered consent, with the client's display name. */
@@ -144,8 +146,8 @@ apr_status_t oauth2_as_store_consent_list(request_rec *r, const char *user,
                                           apr_array_header_t **out);
 
 /**
- * Forgets a consent and revokes the refresh tokens the client holds for
- * the user, in one transaction.
+ * Forgets a consent and revokes the refresh tokens and access tokens the
+ * client holds for the user, in one transaction.
  * @return APR_NOTFOUND when there was no consent
  */
 apr_status_t oauth2_as_store_consent_revoke(request_rec *r, const char *user,
@@ -175,9 +177,10 @@ apr_status_t oauth2_as_store_code_consume(request_rec *r,
                                           int *replayed);
 
 /**
- * Revokes a whole grant: every refresh token of the family, and the access
- * token id (kept on the deny-list until jti_expires_at), in one
- * transaction. jti may be NULL.
+ * Revokes a whole grant in one transaction: every refresh token of the
+ * family, the access tokens issued with them (JWT ids onto the deny-list,
+ * opaque ones marked revoked), and the access token id `jti` (kept on the
+ * deny-list until jti_expires_at). family_id and jti may be NULL.
  */
 apr_status_t oauth2_as_store_grant_revoke(request_rec *r,
                                           const char *family_id,
@@ -214,6 +217,7 @@ typedef struct oauth2_as_access_rec {
     apr_int64_t issued_at;
     apr_int64_t expires_at;
     apr_int64_t revoked_at;
+    const char *family_id;               /* the grant it came from, or NULL */
 } oauth2_as_access_rec;
 
 /** Stores an opaque access token. */

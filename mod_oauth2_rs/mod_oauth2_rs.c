@@ -35,6 +35,14 @@ static int rs_access_checker(request_rec *r)
     if (d->require_scope == NULL) {
         return DECLINED;
     }
+    /* a CORS preflight carries no credentials by design (Fetch standard);
+     * it reaches the backend or mod_headers, which answer for the origin */
+    if (r->method_number == M_OPTIONS
+        && apr_table_get(r->headers_in, "Origin") != NULL
+        && apr_table_get(r->headers_in, "Access-Control-Request-Method")
+           != NULL) {
+        return DECLINED;
+    }
     t = oauth2_rs_authenticate(r, d);
     if (t->status == OK
         && oauth2_rs_missing_scope(t, d->require_scope) != NULL) {

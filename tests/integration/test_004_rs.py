@@ -237,3 +237,13 @@ def test_rs_004_16_cache_respects_location_algorithms(default_conf, keys):
         assert r.status_code == 401 and 'error="invalid_token"' in challenge(r)
     finally:
         default_conf.restart(default_conf.default_test_conf())
+
+
+def test_rs_004_17_cors_preflight_passes(default_conf):
+    """A CORS preflight has no token by design: OAuthRequireScope lets it through."""
+    r = requests.options(default_conf.url + "/flickr/photos", timeout=5, headers={
+        "Origin": "https://spa.example", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "authorization"})
+    assert r.status_code != 401
+    # a plain OPTIONS without the preflight headers still needs a token
+    assert requests.options(default_conf.url + "/flickr/photos", timeout=5).status_code == 401

@@ -214,3 +214,34 @@ def test_as_008_11_metadata(default_conf):
     m = requests.get(default_conf.url + "/.well-known/oauth-authorization-server", timeout=5).json()
     assert m["revocation_endpoint"] == default_conf.url + "/oauth2/revoke"
     assert m["introspection_endpoint"] == default_conf.url + "/oauth2/introspect"
+
+
+def test_as_008_12_revoking_a_grant_revokes_its_access_tokens(default_conf, user_tokens,
+                                                               rs_client):
+    """RFC 7009 §2.1: the access tokens of a revoked refresh token's grant go too."""
+    httpd = default_conf
+    c, t = user_tokens
+    auth = creds(c)
+    t2 = requests.post(httpd.url + "/oauth2/token", auth=auth, timeout=5, data={
+        "grant_type": "refresh_token", "refresh_token": t["refresh_token"]}).json()
+    for at in (t["access_token"], t2["access_token"]):
+        assert introspect(httpd, at, rs_client)["active"] is True
+    assert post(httpd, "revoke", {"token": t2["refresh_token"]}, auth=auth).status_code == 200
+    for at in (t["access_token"], t2["access_token"]):
+        assert introspect(httpd, at, rs_client) == {"active": False}
+
+
+def test_as_008_13_withdrawn_consent_revokes_access_tokens(default_conf, user_tokens, rs_client):
+    from harness.flow import ALICE, parse_form
+    httpd = default_conf
+    c, t = user_tokens
+    page = requests.get(httpd.url + "/oauth2/account/", auth=ALICE, timeout=5)
+    form = parse_form(page.text)
+    requests.post(httpd.url + form.action, data=form.fields, auth=ALICE, timeout=5)
+    assert introspect(httpd, t["access_token"], rs_client) == {"active": False}
+
+
+def test_as_008_14_introspection_methods_in_metadata(default_conf):
+    m = requests.get(default_conf.url + "/.well-known/oauth-authorization-server", timeout=5).json()
+    assert "none" not in m["introspection_endpoint_auth_methods_supported"]
+    assert "none" in m["token_endpoint_auth_methods_supported"]

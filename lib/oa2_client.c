@@ -283,8 +283,9 @@ static apr_status_t read_keys(apr_pool_t *p, json_object *meta,
     json_object *jwks = NULL;
     const char *why;
 
+    /* fetched by the server: https only, never a loopback service */
     if (opt_string(meta, "jwks_uri", 2048, &c->jwks_uri) != APR_SUCCESS
-        || (c->jwks_uri && oa2_uri_check_https(p, c->jwks_uri, 1))) {
+        || (c->jwks_uri && oa2_uri_check_https(p, c->jwks_uri, 0))) {
         return meta_err(err, OA2_ERR_INVALID_CLIENT_METADATA,
                         "jwks_uri must be an https URL");
     }

@@ -768,7 +768,7 @@ static int saml_reference_is_root(saml_ctx *c, xmlSecDSigCtxPtr dsig)
            && xmlHashSize((xmlHashTablePtr)c->doc->ids) == 1;
 }
 
-static apr_status_t saml_check_signature(saml_ctx *c)
+static apr_status_t saml_verify_with(saml_ctx *c)
 {
     xmlSecDSigCtxPtr dsig = xmlSecDSigCtxCreate(NULL);
 
@@ -794,6 +794,25 @@ static apr_status_t saml_check_signature(saml_ctx *c)
                         "signature reference does not match the assertion");
     }
     return APR_SUCCESS;
+}
+
+/* Every configured key of the Issuer is tried in turn, so that an IdP can
+ * roll its signing key over (two OAuthASSAMLTrust lines, one entity id). */
+static apr_status_t saml_check_signature(saml_ctx *c)
+{
+    const apr_array_header_t *idps = c->rules->idps;
+    apr_status_t rv = saml_verify_with(c);
+    int i;
+
+    for (i = 0; rv != APR_SUCCESS && i < idps->nelts; i++) {
+        const oa2_saml_idp_t *idp = APR_ARRAY_IDX(idps, i,
+                                                  const oa2_saml_idp_t *);
+        if (idp != c->idp && strcmp(idp->entity_id, c->issuer) == 0) {
+            c->idp = idp;
+            rv = saml_verify_with(c);
+        }
+    }
+    return rv;
 }
 
 /* ---- after the signature: conditions and subject ---------------------- */

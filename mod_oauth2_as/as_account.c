@@ -144,9 +144,9 @@ static int account_revoke(request_rec *r)
     if (rv == APR_SUCCESS) {
         oauth2_as_audit(r, r->user, "consent.revoke", client_id, r->user,
                         "account page");
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OA2LOGNO(11102)
+                      "user %s revoked client %s", r->user, client_id);
     }
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OA2LOGNO(11102)
-                  "user %s revoked client %s", r->user, client_id);
     /* POST-redirect-GET so a reload does not post again */
     apr_table_setn(r->headers_out, "Location",
                    apr_pstrcat(r->pool, conf->base_path,

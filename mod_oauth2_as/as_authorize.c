@@ -24,7 +24,10 @@ static int redirect_to(request_rec *r, const char *url)
     apr_table_setn(r->headers_out, "Location", url);
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     apr_table_setn(r->headers_out, "Referrer-Policy", "no-referrer");
-    r->status = HTTP_MOVED_TEMPORARILY;
+    /* RFC 9700 §4.12: after a POST (the consent form), 303 so the browser
+     * never re-posts the form to the client */
+    r->status = r->method_number == M_POST ? HTTP_SEE_OTHER
+                                           : HTTP_MOVED_TEMPORARILY;
     return OK;
 }
 
@@ -210,12 +213,13 @@ static apr_status_t check_request(request_rec *r, oauth2_as_authz_req *q,
     apr_status_t rv;
 
     q->state = apr_table_get(q->params, "state");
+    /* first: it decides whether errors go in the query or the fragment */
+    rv = check_response_type(r, q, err);
     if (q->state != NULL && strlen(q->state) > AS_STATE_MAX) {
         q->state = NULL;
         return oa2_err_set(err, 400, OA2_ERR_INVALID_REQUEST,
                            "state is too long");
     }
-    rv = check_response_type(r, q, err);
     if (rv == APR_SUCCESS) {
         rv = oauth2_as_requested_scope(r, apr_table_get(q->params, "scope"),
                                        q->client, &q->scope, err);
@@ -383,6 +387,16 @@ int oauth2_as_authorize_handle(request_rec *r)
     if (r->method_number == M_POST
         && apr_table_get(q.params, "decision") != NULL) {
         return oauth2_as_consent_decide(r, &q);
+    }
+    /* RFC 8252 §8.6: anyone can use a native app's client_id with a
+     * loopback redirect, so a public client is never approved silently */
+    if (oa2_client_is_public(q.client->meta)) {
+        if (q.prompt != NULL && strcmp(q.prompt, "none") == 0) {
+            oa2_err_set(&err, 400, OA2_ERR_CONSENT_REQUIRED,
+                        "public clients always ask the user");
+            return oauth2_as_authz_redirect_error(r, &q, &err);
+        }
+        return oauth2_as_consent_show(r, &q);
     }
     if (consented(r, &q, &yes) != APR_SUCCESS) {
         oa2_err_set(&err, 503, OA2_ERR_TEMPORARILY_UNAVAILABLE, NULL);

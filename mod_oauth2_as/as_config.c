@@ -568,16 +568,25 @@ static const char *add_jwt_issuer(cmd_parms *cmd, void *dc, const char *iss,
     oauth2_as_jwt_issuer *j;
     const char *why;
 
+    apr_array_header_t *loaded;
+
     (void)dc;
+    if (load_keys(cmd, keys, &loaded, &why) != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, iss, why);
+    }
+    /* a second line for the same issuer adds keys (rollover) */
+    j = (oauth2_as_jwt_issuer *)oauth2_as_jwt_issuer_find(conf, iss);
+    if (j != NULL) {
+        j->keys = apr_array_append(cmd->pool, j->keys, loaded);
+        return NULL;
+    }
     if (conf->jwt_issuers == NULL) {
         conf->jwt_issuers = apr_array_make(cmd->pool, 2,
                                            sizeof(oauth2_as_jwt_issuer));
     }
     j = apr_array_push(conf->jwt_issuers);
     j->issuer = iss;
-    if (load_keys(cmd, keys, &j->keys, &why) != APR_SUCCESS) {
-        return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, iss, why);
-    }
+    j->keys = loaded;
     return NULL;
 }
 

@@ -47,7 +47,7 @@ static int issue_for(request_rec *r, apr_table_t *params,
     g.scope = scope;
     rv = oauth2_as_issue_access_token(r, &g, &t);
     if (rv != APR_SUCCESS) {
-        return oauth2_as_reply_unavailable(r);
+        return oauth2_as_reply_issue_failed(r, rv);
     }
     return oauth2_as_reply_token(r, &t, scope, NULL);
 }

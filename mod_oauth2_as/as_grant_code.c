@@ -17,7 +17,8 @@ static int grant_error(request_rec *r, const char *error, const char *why)
 {
     oa2_err_t err;
 
-    oa2_err_set(&err, 400, error, why);
+    oa2_err_set(&err, strcmp(error, OA2_ERR_SERVER_ERROR) == 0 ? 500 : 400,
+                error, why);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OA2LOGNO(11001)
                   "token request refused: %s (%s)", error, why ? why : "");
     return oauth2_as_reply_error(r, &err, 0);
@@ -147,12 +148,11 @@ int oauth2_as_grant_authorization_code(request_rec *r, apr_table_t *params,
     g.jti = c->access_jti;
     g.family_id = c->family_id;
     rv = oauth2_as_issue_access_token(r, &g, &t);
-    if (rv == AS_STORE_EDB) {
-        return unavailable(r);
+    if (rv != APR_SUCCESS) {
+        return oauth2_as_reply_issue_failed(r, rv);
     }
-    if (rv != APR_SUCCESS
-        || oauth2_as_new_refresh(r, &g, c->family_id, &refresh, &rec)
-           != APR_SUCCESS) {
+    if (oauth2_as_new_refresh(r, &g, c->family_id, &refresh, &rec)
+        != APR_SUCCESS) {
         return grant_error(r, OA2_ERR_SERVER_ERROR, NULL);
     }
     rec.access_jti = t.jti;
@@ -252,11 +252,8 @@ int oauth2_as_grant_refresh_token(request_rec *r, apr_table_t *params,
      * access token issued now */
     rec.scope = t->scope;
     rv = oauth2_as_issue_access_token(r, &g, &at);
-    if (rv == AS_STORE_EDB) {
-        return unavailable(r);
-    }
     if (rv != APR_SUCCESS) {
-        return grant_error(r, OA2_ERR_SERVER_ERROR, NULL);
+        return oauth2_as_reply_issue_failed(r, rv);
     }
     rec.access_jti = at.jti;
     rec.access_exp = at.exp;

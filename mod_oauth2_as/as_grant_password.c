@@ -80,6 +80,7 @@ int oauth2_as_grant_password(request_rec *r, apr_table_t *params,
     oa2_scope_t *scope;
     authn_status st;
     oa2_err_t err;
+    apr_status_t rv;
     int over;
 
     memset(&g, 0, sizeof(g));
@@ -132,8 +133,9 @@ int oauth2_as_grant_password(request_rec *r, apr_table_t *params,
     g.scope = scope;
     g.jti = NULL;
     g.family_id = oa2_token_random(r->pool, 16);
-    if (oauth2_as_issue_access_token(r, &g, &t) != APR_SUCCESS) {
-        return oauth2_as_reply_unavailable(r);
+    rv = oauth2_as_issue_access_token(r, &g, &t);
+    if (rv != APR_SUCCESS) {
+        return oauth2_as_reply_issue_failed(r, rv);
     }
     if (oauth2_as_new_refresh(r, &g, g.family_id, &refresh, &rec)
         != APR_SUCCESS) {

@@ -89,6 +89,17 @@ apr_status_t oauth2_as_issue_access_token(request_rec *r,
     return APR_SUCCESS;
 }
 
+int oauth2_as_reply_issue_failed(request_rec *r, apr_status_t rv)
+{
+    oa2_err_t err;
+
+    if (rv == AS_STORE_EDB) {
+        return oauth2_as_reply_unavailable(r);
+    }
+    oa2_err_set(&err, 500, OA2_ERR_SERVER_ERROR, NULL);
+    return oauth2_as_reply_error(r, &err, 0);
+}
+
 int oauth2_as_reply_token(request_rec *r, const oauth2_as_token *t,
                           const oa2_scope_t *scope,
                           const char *refresh_token)

@@ -39,6 +39,13 @@ apr_status_t oauth2_as_issue_access_token(request_rec *r,
                                           oauth2_as_token *out);
 
 /**
+ * Answers a failed oauth2_as_issue_access_token(): 503
+ * temporarily_unavailable when the database failed (opaque tokens), 500
+ * server_error otherwise.
+ */
+int oauth2_as_reply_issue_failed(request_rec *r, apr_status_t rv);
+
+/**
  * Sends the RFC 6749 §5.1 token response.
  * @param refresh_token may be NULL
  */

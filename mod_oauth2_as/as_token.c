@@ -20,6 +20,7 @@ int oauth2_as_grant_client_credentials(request_rec *r, apr_table_t *params,
     oauth2_as_token t;
     oa2_scope_t *scope;
     oa2_err_t err;
+    apr_status_t rv;
 
     memset(&g, 0, sizeof(g));
     if (oauth2_as_requested_scope(r, apr_table_get(params, "scope"),
@@ -30,14 +31,9 @@ int oauth2_as_grant_client_credentials(request_rec *r, apr_table_t *params,
     g.client = auth->client;
     g.sub = auth->client->client_id;
     g.scope = scope;
-    switch (oauth2_as_issue_access_token(r, &g, &t)) {
-    case APR_SUCCESS:
-        break;
-    case AS_STORE_EDB:
-        return oauth2_as_reply_unavailable(r);
-    default:
-        oa2_err_set(&err, 500, OA2_ERR_SERVER_ERROR, NULL);
-        return oauth2_as_reply_error(r, &err, 0);
+    rv = oauth2_as_issue_access_token(r, &g, &t);
+    if (rv != APR_SUCCESS) {
+        return oauth2_as_reply_issue_failed(r, rv);
     }
     /* RFC 6749 §4.4.3: no refresh token for client credentials */
     return oauth2_as_reply_token(r, &t, scope, NULL);

@@ -77,7 +77,8 @@ static int as_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     server_rec *sp, *first = NULL;
 
     (void)plog;
-    oa2_log_set(as_lib_log, s, (oa2_log_level_e)s->log.level);
+    oa2_log_set(as_lib_log, s, (oa2_log_level_e)ap_get_server_module_loglevel(
+                    s, APLOG_MODULE_INDEX));
     for (sp = s; sp != NULL; sp = sp->next) {
         oauth2_as_srv_conf *conf = oauth2_as_srv(sp);
         if (!oauth2_as_enabled(conf)) {

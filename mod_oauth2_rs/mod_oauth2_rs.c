@@ -147,7 +147,8 @@ static int rs_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s)
 {
     (void)plog;
-    oa2_log_set(rs_lib_log, s, (oa2_log_level_e)s->log.level);
+    oa2_log_set(rs_lib_log, s, (oa2_log_level_e)ap_get_server_module_loglevel(
+                    s, APLOG_MODULE_INDEX));
     /* before any thread exists: curl_global_init is not thread-safe */
     curl_global_init(CURL_GLOBAL_DEFAULT);
     apr_pool_cleanup_register(pconf, NULL, curl_cleanup,

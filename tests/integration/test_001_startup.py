@@ -219,3 +219,35 @@ OAuthASStylesheet /css/site.css
         assert t["expires_in"] == 900
     finally:
         httpd.restart(httpd.default_test_conf())
+
+
+def test_as_001_17_example_conf_is_valid(httpd, keys, tmp_path):
+    """conf/example.conf, with real paths, passes apache2 -t."""
+    import subprocess
+    from harness import env
+    with open(os.path.join(env.TOP, "conf", "example.conf")) as f:
+        text = f.read()
+    for old, new in (("/etc/apache2/oauth2/es256.pem", keys.path("es256.pem")),
+                     ("/etc/apache2/oauth2/as-secret", keys.path("secret")),
+                     ("/etc/apache2/oauth2/admins", keys.path("htpasswd")),
+                     ("/etc/apache2/oauth2/users", keys.path("htpasswd")),
+                     ("modules/", env.MODULES + "/")):
+        text = text.replace(old, new)
+    text = text.replace(env.MODULES + "/mod_oauth2_as.so", env.module_path("mod_oauth2_as"))
+    text = text.replace(env.MODULES + "/mod_oauth2_rs.so", env.module_path("mod_oauth2_rs"))
+    conf = tmp_path / "httpd.conf"
+    conf.write_text(f"""ServerRoot {tmp_path}
+Listen 127.0.0.1:{env.free_port()}
+PidFile {tmp_path}/httpd.pid
+ErrorLog {tmp_path}/error.log
+LoadModule mpm_event_module {env.MODULES}/mod_mpm_event.so
+LoadModule authz_core_module {env.MODULES}/mod_authz_core.so
+LoadModule authz_user_module {env.MODULES}/mod_authz_user.so
+LoadModule authn_core_module {env.MODULES}/mod_authn_core.so
+LoadModule authn_file_module {env.MODULES}/mod_authn_file.so
+LoadModule auth_basic_module {env.MODULES}/mod_auth_basic.so
+""" + text)
+    environ = dict(os.environ, LD_PRELOAD=env.LD_PRELOAD) if env.LD_PRELOAD else None
+    p = subprocess.run([env.APACHE2, "-t", "-f", str(conf)], capture_output=True, text=True,
+                       env=environ)
+    assert p.returncode == 0, p.stdout + p.stderr

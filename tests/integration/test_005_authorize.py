@@ -53,7 +53,7 @@ def test_as_005_01_full_flow_with_authlib(default_conf, web_client):
     form = parse_form(page.text)
     assert ("decision", "allow") in form.buttons and ("decision", "deny") in form.buttons
     r = decide(httpd, page)
-    assert r.status_code == 302
+    assert r.status_code == 303                  # after a POST (RFC 9700 §4.12)
     got, location = redirect_params(r)
     assert location.startswith(CB + "?")
     assert got["state"] == state and got["iss"] == httpd.url
@@ -185,7 +185,7 @@ def test_as_005_11_csrf(default_conf, web_client, case):
     page = authorize(httpd, p)
     assert page.status_code == 200
     if case == "reused":
-        assert decide(httpd, page).status_code == 302
+        assert decide(httpd, page).status_code == 303
         r = decide(httpd, page)
     elif case == "other-user":
         r = decide(httpd, page, user=("admin", "admin-pw"))
@@ -339,7 +339,7 @@ def test_as_005_20_implicit(httpd, keys):
              "state": "st"}
         page = authorize(httpd, p)
         r = decide(httpd, page)
-        assert r.status_code == 302
+        assert r.status_code == 303
         loc = r.headers["Location"]
         assert loc.startswith("https://spa.example.com/#access_token=")
         got, _ = redirect_params(r)
@@ -388,3 +388,15 @@ def test_as_005_23_confidential_without_pkce(default_conf, web_client):
     code, _, uri = get_code(default_conf, web_client, pkce=False)
     r = exchange(default_conf, web_client, code, "x" * 50, uri)
     assert r.status_code == 400 and r.json()["error"] == "invalid_grant"
+
+
+def test_as_005_24_public_clients_always_ask(default_conf, public_client):
+    """RFC 8252 §8.6: no silent approval for a client anyone can impersonate."""
+    httpd = default_conf
+    get_code(httpd, public_client, redirect_uri="http://127.0.0.1:5000/callback")
+    p, _ = code_params(public_client, redirect_uri="http://127.0.0.1:5000/callback")
+    assert authorize(httpd, p).status_code == 200          # the page again
+    p, _ = code_params(public_client, redirect_uri="http://127.0.0.1:5000/callback",
+                       prompt="none")
+    got, _ = redirect_params(authorize(httpd, p))
+    assert got["error"] == "consent_required"

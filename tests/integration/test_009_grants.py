@@ -27,6 +27,7 @@ def grants_httpd(httpd, keys):
     conf = conf.replace("OAuthASScope       admin", f"""OAuthASGrantTypes authorization_code refresh_token client_credentials password {JWT_BEARER} {SAML_BEARER}
 OAuthASPasswordRateLimit 3 60
 OAuthASJWTBearerIssuer {IDP} {keys.path("other-es256.pub.pem")}
+OAuthASSAMLTrust {keys.path("saml-old.crt")} {IDP}
 OAuthASSAMLTrust {keys.path("saml-idp.crt")} {IDP}
 OAuthASScope       admin""")
     conf = conf.replace("<Location /oauth2>\n    SetHandler oauth2-as\n",
@@ -282,6 +283,9 @@ def test_as_009_30_saml_bearer(grants_httpd, saml_client, keys):
     _, xml = signed(keys, httpd)
     r = saml_token(httpd, saml_client, xml)
     assert r.status_code == 200, r.text
+    # key rollover: the IdP's old key (configured first) still works too
+    _, old = signed(keys, httpd, key="saml-old")
+    assert saml_token(httpd, saml_client, old).status_code == 200
     info = requests.get(httpd.url + "/oauth2/tokeninfo",
                         params={"access_token": r.json()["access_token"]}, timeout=5).json()
     assert info["user_id"] == "alice@example.com"

@@ -87,7 +87,9 @@ def get_code(httpd, client, scope="photos", redirect_uri=None, pkce=True, state=
     r = authorize(httpd, params)
     if r.status_code == 200:
         r = decide(httpd, r)
-    assert r.status_code == 302, r.text
+        assert r.status_code == 303, r.text      # after the consent POST
+    else:
+        assert r.status_code == 302, r.text      # remembered consent
     got, _ = redirect_params(r)
     assert got.get("state") == state and "code" in got, got
     return got["code"], verifier if pkce else None, redirect_uri

@@ -32,7 +32,7 @@ class Keys:
                  "-out", p("p384.pem"))
         for name in ("es256", "rs256", "ed25519", "other-es256"):
             _openssl("pkey", "-in", p(name + ".pem"), "-pubout", "-out", p(name + ".pub.pem"))
-        for name in ("saml-idp", "saml-untrusted"):
+        for name in ("saml-idp", "saml-untrusted", "saml-old"):
             _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
                      "-keyout", p(name + ".key"), "-out", p(name + ".crt"),
                      "-subj", "/CN=test " + name)

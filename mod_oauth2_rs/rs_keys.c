@@ -19,6 +19,7 @@
  * live at least RS_JWKS_MIN_INTERVAL, far longer than a verification that
  * picked up a key pointer, so no request ever sees freed keys. */
 typedef struct {
+    apr_thread_mutex_t *first_fetch;   /* makes threads wait for the first */
     apr_pool_t *pool;
     apr_pool_t *old_pool;
     apr_array_header_t *keys;      /* oa2_jwk_t *, in pool */
@@ -27,7 +28,9 @@ typedef struct {
     int fetching;
 } jwks_entry;
 
-/* The per-process registry (created in child_init), guarded by mutex. */
+/* The per-process registry (created in child_init), guarded by mutex.
+ * Subpools of registry_pool are created and destroyed only under it too:
+ * the parent's child list is not otherwise protected. */
 static apr_pool_t *registry_pool;
 static apr_hash_t *registry;
 static apr_thread_mutex_t *registry_mutex;
@@ -45,26 +48,44 @@ static jwks_entry *entry_for(const char *url)
 
     if (e == NULL) {
         e = apr_pcalloc(registry_pool, sizeof(*e));
+        apr_thread_mutex_create(&e->first_fetch, APR_THREAD_MUTEX_DEFAULT,
+                                registry_pool);
         apr_hash_set(registry, apr_pstrdup(registry_pool, url),
                      APR_HASH_KEY_STRING, e);
     }
     return e;
 }
 
-/* Fetches and parses the JWKS outside the mutex into a new pool. */
+static apr_pool_t *new_pool(void)
+{
+    apr_pool_t *p;
+
+    apr_thread_mutex_lock(registry_mutex);
+    apr_pool_create(&p, registry_pool);
+    apr_thread_mutex_unlock(registry_mutex);
+    return p;
+}
+
+static void drop_pool(apr_pool_t *p)
+{
+    apr_thread_mutex_lock(registry_mutex);
+    apr_pool_destroy(p);
+    apr_thread_mutex_unlock(registry_mutex);
+}
+
+/* Fetches and parses the JWKS outside the registry mutex into a new pool. */
 static apr_status_t fetch(request_rec *r, const char *url, apr_pool_t **pool,
                           apr_array_header_t **keys)
 {
     oa2_http_reply_t reply;
     const char *why;
-    apr_pool_t *p;
+    apr_pool_t *p = new_pool();
 
-    apr_pool_create(&p, registry_pool);
     if (oa2_http_get(p, url, RS_JWKS_MAX_BYTES, &reply, &why)
         != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OA2LOGNO(20101)
                       "cannot fetch JWKS %s: %s", url, why);
-        apr_pool_destroy(p);
+        drop_pool(p);
         return APR_EGENERAL;
     }
     if (reply.status != 200
@@ -73,7 +94,7 @@ static apr_status_t fetch(request_rec *r, const char *url, apr_pool_t **pool,
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OA2LOGNO(20102)
                       "JWKS %s is unusable (HTTP %ld): %s", url,
                       reply.status, reply.status == 200 ? why : "bad status");
-        apr_pool_destroy(p);
+        drop_pool(p);
         return APR_EGENERAL;
     }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, OA2LOGNO(20103)
@@ -104,6 +125,36 @@ static void install(jwks_entry *e, apr_pool_t *pool, apr_array_header_t *keys,
     e->fetched = now;
 }
 
+/* No key yet: every thread needs this fetch, so one does it while the
+ * others for the same URL wait on the entry's mutex; threads checking
+ * other URLs are not held up. */
+static apr_array_header_t *first_fetch(request_rec *r, jwks_entry *e,
+                                       const char *url)
+{
+    apr_array_header_t *keys, *fresh = NULL;
+    apr_pool_t *pool = NULL;
+    apr_time_t now;
+    int due;
+
+    apr_thread_mutex_lock(e->first_fetch);
+    now = apr_time_now();
+    apr_thread_mutex_lock(registry_mutex);
+    keys = e->keys;
+    due = keys == NULL && now - e->attempted >= RS_JWKS_MIN_INTERVAL;
+    if (due) {
+        e->attempted = now;
+    }
+    apr_thread_mutex_unlock(registry_mutex);
+    if (due && fetch(r, url, &pool, &fresh) == APR_SUCCESS) {
+        apr_thread_mutex_lock(registry_mutex);
+        install(e, pool, fresh, now);
+        keys = e->keys;
+        apr_thread_mutex_unlock(registry_mutex);
+    }
+    apr_thread_mutex_unlock(e->first_fetch);
+    return keys;
+}
+
 static apr_array_header_t *jwks_keys(request_rec *r, const char *url,
                                      int refresh)
 {
@@ -115,16 +166,9 @@ static apr_array_header_t *jwks_keys(request_rec *r, const char *url,
 
     apr_thread_mutex_lock(registry_mutex);
     e = entry_for(url);
-    if (e->keys == NULL && now - e->attempted >= RS_JWKS_MIN_INTERVAL) {
-        /* no key yet: every thread needs this fetch, so it is done while
-         * holding the mutex and the others wait for it */
-        e->attempted = now;
-        if (fetch(r, url, &pool, &fresh) == APR_SUCCESS) {
-            install(e, pool, fresh, now);
-        }
-        keys = e->keys;
+    if (e->keys == NULL) {
         apr_thread_mutex_unlock(registry_mutex);
-        return keys;
+        return first_fetch(r, e, url);
     }
     go = should_fetch(e, refresh, now);
     if (go) {

@@ -1,5 +1,5 @@
 /* Licensed under the Apache License, Version 2.0 (see LICENSE). */
-/* rs_cache: verified tokens in an ap_socache (shmcb, memcache, redis), keyed by the token's SHA-256. */
+/* rs_cache: verified tokens in an ap_socache (shmcb, memcache, redis), keyed by the token's SHA-256, behind a per-process memo. */
 #include <string.h>
 #include <apr_strings.h>
 #include <httpd.h>
@@ -7,16 +7,23 @@
 #include <http_log.h>
 #include <util_mutex.h>
 
+#include "oa2_memo.h"
 #include "oa2_token.h"
 #include "rs_private.h"
 
 #define RS_CACHE_MUTEX "oauth2-rs-cache"
 #define RS_CACHE_ID "oauth2_rs"
 #define RS_CACHE_MAX_VALUE 8192
+/* Tokens each process keeps in its memo (at most OA2_MEMO_MAX_VALUE bytes
+ * each; a typical entry is 400 to 600 bytes, so about 2 MiB). */
+#define RS_MEMO_ENTRIES 4096
 
 /* Created in post_config, re-attached in child_init. */
 static apr_global_mutex_t *cache_mutex;
 static const char *cache_mutex_file;
+/* Created in child_init when there is a shared cache; the memo itself
+ * is thread-safe. */
+static oa2_memo_t *memo;
 
 void oauth2_rs_cache_pre_config(apr_pool_t *pconf)
 {
@@ -26,7 +33,9 @@ void oauth2_rs_cache_pre_config(apr_pool_t *pconf)
 static apr_status_t create_instance(apr_pool_t *pconf, apr_pool_t *ptemp,
                                     server_rec *s, oauth2_rs_srv_conf *c)
 {
-    static struct ap_socache_hints hints = { 64, 2048, 300 * APR_USEC_PER_SEC };
+    /* a SHA-256 key and "<expiry> <thumbprint> <alg>\n<claims>" of about
+     * 500 bytes: shmcb's default 512,000 bytes hold about 900 tokens */
+    static struct ap_socache_hints hints = { 32, 480, 300 * APR_USEC_PER_SEC };
     const char *spec = c->cache_spec ? c->cache_spec : "shmcb";
     const char *sep = strchr(spec, ':');
     const char *name = sep ? apr_pstrmemdup(ptemp, spec, sep - spec) : spec;
@@ -113,6 +122,12 @@ apr_status_t oauth2_rs_cache_post_config(apr_pool_t *pconf,
 
 void oauth2_rs_cache_child_init(apr_pool_t *p, server_rec *s)
 {
+    if (oauth2_rs_srv(s)->cache != NULL
+        && oa2_memo_create(p, RS_MEMO_ENTRIES, &memo) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, OA2LOGNO(20207)
+                     "cannot create the per-process token memo");
+        memo = NULL;
+    }
     if (cache_mutex != NULL) {
         apr_status_t rv = apr_global_mutex_child_init(
             &cache_mutex, cache_mutex_file, p);
@@ -123,41 +138,75 @@ void oauth2_rs_cache_child_init(apr_pool_t *p, server_rec *s)
     }
 }
 
-/* Entry layout: "<thumbprint>\n<payload JSON>". */
-apr_status_t oauth2_rs_cache_get(request_rec *r, const unsigned char *hash,
-                                 const char **thumbprint,
-                                 const char **payload)
+/* Entry layout: "<expiry> <thumbprint> <alg>\n<payload JSON>", the same
+ * in the memo and the shared cache. */
+static apr_status_t split(request_rec *r, const char *value,
+                          const char **thumbprint, const char **payload,
+                          apr_int64_t *expiry)
 {
-    oauth2_rs_srv_conf *c = oauth2_rs_srv(r->server);
-    unsigned char buf[RS_CACHE_MAX_VALUE];
-    unsigned int len = sizeof(buf) - 1;
-    const char *nl;
-    apr_status_t rv;
+    const char *nl = strchr(value, '\n');
+    char *end;
 
-    if (c->cache == NULL) {
+    *expiry = apr_strtoi64(value, &end, 10);
+    if (nl == NULL || end == value || *end != ' ' || end > nl) {
         return APR_NOTFOUND;
     }
+    *thumbprint = apr_pstrmemdup(r->pool, end + 1,
+                                 (apr_size_t)(nl - end - 1));
+    *payload = nl + 1;
+    return APR_SUCCESS;
+}
+
+static const char *shared_get(request_rec *r, oauth2_rs_srv_conf *c,
+                              const unsigned char *hash)
+{
+    unsigned char buf[RS_CACHE_MAX_VALUE];
+    unsigned int len = sizeof(buf) - 1;
+    apr_status_t rv;
+
     if (cache_mutex != NULL && apr_global_mutex_lock(cache_mutex)
                                != APR_SUCCESS) {
-        return APR_NOTFOUND;
+        return NULL;
     }
     rv = c->cache->retrieve(c->cache_inst, r->server, hash, OA2_SHA256_LEN,
                             buf, &len, r->pool);
     if (cache_mutex != NULL) {
         apr_global_mutex_unlock(cache_mutex);
     }
-    if (rv != APR_SUCCESS || len == 0 || len >= sizeof(buf)) {
+    if (rv != APR_SUCCESS || len == 0 || len >= sizeof(buf)
+        || memchr(buf, '\0', len) != NULL) {
+        return NULL;
+    }
+    return apr_pstrmemdup(r->pool, (const char *)buf, len);
+}
+
+apr_status_t oauth2_rs_cache_get(request_rec *r, const unsigned char *hash,
+                                 const char **thumbprint,
+                                 const char **payload)
+{
+    oauth2_rs_srv_conf *c = oauth2_rs_srv(r->server);
+    apr_int64_t now = (apr_int64_t)apr_time_sec(r->request_time), expiry;
+    const char *value = NULL;
+    int from_memo = 0;
+
+    if (c->cache == NULL) {
         return APR_NOTFOUND;
     }
-    buf[len] = '\0';
-    nl = memchr(buf, '\n', len);
-    if (nl == NULL) {
+    if (memo != NULL) {
+        value = oa2_memo_get(memo, r->pool, hash, now);
+        from_memo = value != NULL;
+    }
+    if (value == NULL) {
+        value = shared_get(r, c, hash);
+    }
+    if (value == NULL
+        || split(r, value, thumbprint, payload, &expiry) != APR_SUCCESS
+        || expiry <= now) {
         return APR_NOTFOUND;
     }
-    *thumbprint = apr_pstrmemdup(r->pool, (const char *)buf,
-                                 (apr_size_t)(nl - (const char *)buf));
-    *payload = apr_pstrmemdup(r->pool, nl + 1,
-                              len - (apr_size_t)(nl + 1 - (const char *)buf));
+    if (!from_memo && memo != NULL) {
+        oa2_memo_put(memo, hash, now, expiry, value);
+    }
     return APR_SUCCESS;
 }
 
@@ -166,16 +215,21 @@ void oauth2_rs_cache_put(request_rec *r, const unsigned char *hash,
                          const char *payload)
 {
     oauth2_rs_srv_conf *c = oauth2_rs_srv(r->server);
+    apr_int64_t now = (apr_int64_t)apr_time_sec(r->request_time);
     const char *value;
     apr_size_t len;
 
     if (c->cache == NULL) {
         return;
     }
-    value = apr_pstrcat(r->pool, thumbprint, "\n", payload, NULL);
+    value = apr_psprintf(r->pool, "%" APR_INT64_T_FMT " %s\n%s", expiry,
+                         thumbprint, payload);
     len = strlen(value);
     if (len >= RS_CACHE_MAX_VALUE) {
         return;
+    }
+    if (memo != NULL) {
+        oa2_memo_put(memo, hash, now, expiry, value);
     }
     if (cache_mutex != NULL && apr_global_mutex_lock(cache_mutex)
                                != APR_SUCCESS) {

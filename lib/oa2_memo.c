@@ -139,3 +139,26 @@ void oa2_memo_put(oa2_memo_t *memo, const unsigned char key[OA2_SHA256_LEN],
     apr_thread_mutex_unlock(mx);
     free(old);
 }
+
+void oa2_memo_remove(oa2_memo_t *memo,
+                     const unsigned char key[OA2_SHA256_LEN])
+{
+    unsigned int set = set_of(memo, key);
+    memo_slot *s = memo->slots + (apr_size_t)set * MEMO_WAYS;
+    apr_thread_mutex_t *mx = memo->stripe[set % MEMO_STRIPES];
+    char *old = NULL;
+    int i;
+
+    apr_thread_mutex_lock(mx);
+    for (i = 0; i < MEMO_WAYS; i++) {
+        if (s[i].expiry != 0 && memcmp(s[i].key, key, OA2_SHA256_LEN) == 0) {
+            old = s[i].value;
+            s[i].value = NULL;
+            s[i].expiry = 0;
+            s[i].stamp = 0;
+            break;
+        }
+    }
+    apr_thread_mutex_unlock(mx);
+    free(old);
+}

@@ -42,4 +42,8 @@ const char *oa2_memo_get(oa2_memo_t *memo, apr_pool_t *p,
 void oa2_memo_put(oa2_memo_t *memo, const unsigned char key[OA2_SHA256_LEN],
                   apr_int64_t now, apr_int64_t expiry, const char *value);
 
+/** Forgets the value stored under key, if any. */
+void oa2_memo_remove(oa2_memo_t *memo,
+                     const unsigned char key[OA2_SHA256_LEN]);
+
 #endif

@@ -113,7 +113,8 @@ apr_status_t oauth2_as_client_authenticate(request_rec *r,
                                            oa2_err_t *err)
 {
     const char *id, *secret;
-    int throttled = 0;
+    int throttled = 0, cached;
+    apr_uint32_t gen = oauth2_as_client_cache_generation();
     apr_status_t rv;
 
     memset(a, 0, sizeof(*a));
@@ -121,7 +122,10 @@ apr_status_t oauth2_as_client_authenticate(request_rec *r,
     if (rv != APR_SUCCESS) {
         return rv;
     }
-    rv = oauth2_as_throttle_client_get(r, id, &a->client, &throttled);
+    cached = oauth2_as_client_cache_get(r, id, &a->client) == APR_SUCCESS;
+    rv = cached ? APR_SUCCESS
+                : oauth2_as_throttle_client_get(r, id, &a->client,
+                                                &throttled);
     if (rv == APR_SUCCESS && throttled) {
         apr_table_setn(r->headers_out, "Retry-After", apr_psprintf(
             r->pool, "%" APR_INT64_T_FMT, oauth2_as_client_auth_window(
@@ -175,9 +179,14 @@ apr_status_t oauth2_as_client_authenticate(request_rec *r,
                       "client authentication failed for client_id %s "
                       "(method %s)", id, a->method);
         oauth2_as_audit(r, id, "client.auth_failed", id, NULL, a->method);
+        /* the throttle then holds in every process of this node at once */
+        oauth2_as_client_cache_drop(id, 1);
         oauth2_as_throttle_failed(r, id);
         a->client = NULL;
         return auth_fail(err, "client authentication failed");
+    }
+    if (!cached) {
+        oauth2_as_client_cache_put(r, a->client, gen);
     }
     return APR_SUCCESS;
 }

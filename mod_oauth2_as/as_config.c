@@ -73,6 +73,7 @@ void *oauth2_as_create_srv_conf(apr_pool_t *p, server_rec *s)
     conf->purge_interval = -1;
     conf->client_auth_max_failures = -1;
     conf->client_auth_window = -1;
+    conf->client_cache_ttl = -1;
     return conf;
 }
 
@@ -120,6 +121,8 @@ void *oauth2_as_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
         ? add->client_auth_max_failures : base->client_auth_max_failures;
     conf->client_auth_window = add->client_auth_window != -1
         ? add->client_auth_window : base->client_auth_window;
+    conf->client_cache_ttl = add->client_cache_ttl != -1
+        ? add->client_cache_ttl : base->client_cache_ttl;
     conf->consent_tmpl = add->consent_template ? add->consent_tmpl
                                                : base->consent_tmpl;
     return conf;
@@ -193,6 +196,12 @@ apr_int64_t oauth2_as_client_auth_window(const oauth2_as_srv_conf *conf)
 {
     return conf->client_auth_window != -1
         ? (apr_int64_t)apr_time_sec(conf->client_auth_window) : 600;
+}
+
+apr_int64_t oauth2_as_client_cache_ttl(const oauth2_as_srv_conf *conf)
+{
+    return conf->client_cache_ttl != -1
+        ? (apr_int64_t)apr_time_sec(conf->client_cache_ttl) : 5;
 }
 
 apr_int64_t oauth2_as_purge_interval(const oauth2_as_srv_conf *conf)
@@ -531,6 +540,14 @@ static const char *set_client_auth_rate_limit(cmd_parms *cmd, void *dc,
                             &conf->client_auth_window);
 }
 
+static const char *set_client_cache_ttl(cmd_parms *cmd, void *dc,
+                                        const char *arg)
+{
+    (void)dc;
+    return parse_duration(cmd, arg, 0, 300, "0 and 5m",
+                          &cmd_conf(cmd)->client_cache_ttl);
+}
+
 /* Verification keys from a PEM file (key or certificate) or file:<JWKS>. */
 static apr_status_t load_keys(cmd_parms *cmd, const char *spec,
                               apr_array_header_t **keys, const char **why)
@@ -736,6 +753,10 @@ const command_rec oauth2_as_cmds[] = {
     AP_INIT_TAKE2(AS_CLIENT_AUTH_RATE_LIMIT, set_client_auth_rate_limit,
         NULL, RSRC_CONF, "Failed client authentications allowed per "
         "client_id and per address within a window (default 10 10m)"),
+    AP_INIT_TAKE1(AS_CLIENT_CACHE_TTL, set_client_cache_ttl, NULL,
+        RSRC_CONF, "How long each process may reuse a client record read "
+        "for authentication: the bound on how soon an edit made elsewhere "
+        "takes effect (default 5s; 0: read it every time)"),
     AP_INIT_TAKE2(AS_JWT_BEARER_ISSUER, add_jwt_issuer, NULL, RSRC_CONF,
         "A trusted issuer of JWT bearer assertions and its keys (a PEM, or "
         "file:<jwks.json>); repeatable"),

@@ -33,6 +33,7 @@
 #define AS_STYLESHEET           "OAuthASStylesheet"
 #define AS_PURGE_INTERVAL       "OAuthASPurgeInterval"
 #define AS_CLIENT_AUTH_RATE_LIMIT "OAuthASClientAuthRateLimit"
+#define AS_CLIENT_CACHE_TTL     "OAuthASClientCacheTTL"
 
 /* Secrets shorter than this refuse startup (DESIGN.md §8). */
 #define AS_SECRET_MIN_LEN 32
@@ -89,6 +90,7 @@ typedef struct oauth2_as_srv_conf {
     apr_interval_time_t purge_interval;  /* -1: unset, 0: never */
     int client_auth_max_failures;      /* -1: unset */
     apr_interval_time_t client_auth_window;      /* -1: unset */
+    apr_interval_time_t client_cache_ttl;        /* -1: unset, 0: off */
     struct oa2_tmpl_t *consent_tmpl;   /* parsed from that file */
 
     /* Derived in post_config, read-only afterwards. */
@@ -148,6 +150,10 @@ apr_int64_t oauth2_as_client_auth_window(const oauth2_as_srv_conf *conf);
 
 /** @return seconds between purges of expired rows (default 3600; 0 off) */
 apr_int64_t oauth2_as_purge_interval(const oauth2_as_srv_conf *conf);
+
+/** @return how long, in seconds, a process may reuse a client record
+ *          read for authentication (default 5, 0: never) */
+apr_int64_t oauth2_as_client_cache_ttl(const oauth2_as_srv_conf *conf);
 
 /** @return AS_FORMAT_JWT (default) or AS_FORMAT_OPAQUE */
 int oauth2_as_token_format(const oauth2_as_srv_conf *conf);

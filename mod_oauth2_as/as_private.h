@@ -82,6 +82,43 @@ void oauth2_as_audit(request_rec *r, const char *actor, const char *action,
                      const char *client_id, const char *username,
                      const char *detail);
 
+/* ---- as_client_cache.c ---- */
+
+/** post_config: the node-wide generation counter (shared memory). */
+apr_status_t oauth2_as_client_cache_post_config(apr_pool_t *pconf,
+                                                server_rec *s);
+
+/** child_init: the per-process cache, when a server has a TTL. */
+void oauth2_as_client_cache_child_init(apr_pool_t *p, server_rec *s);
+
+struct oauth2_as_client_rec;
+
+/**
+ * A client record this process read for a successful authentication less
+ * than OAuthASClientCacheTTL ago.
+ * @return APR_SUCCESS or APR_NOTFOUND
+ */
+apr_status_t oauth2_as_client_cache_get(request_rec *r, const char *client_id,
+                                        struct oauth2_as_client_rec **client);
+
+/**
+ * The generation to pass to oauth2_as_client_cache_put(): read it before
+ * the database, so that an edit made during the read is not hidden.
+ */
+apr_uint32_t oauth2_as_client_cache_generation(void);
+
+/** Remembers a record that has just authenticated its client. */
+void oauth2_as_client_cache_put(request_rec *r,
+                                const struct oauth2_as_client_rec *c,
+                                apr_uint32_t gen);
+
+/**
+ * Forgets a client in this process; with `node_wide` (after an edit or a
+ * failed authentication), also retires every record cached by the
+ * processes of this node.
+ */
+void oauth2_as_client_cache_drop(const char *client_id, int node_wide);
+
 /* ---- as_throttle.c ---- */
 
 /**
@@ -91,7 +128,6 @@ void oauth2_as_audit(request_rec *r, const char *actor, const char *action,
  * @param client the client, or NULL when unknown
  * @return APR_SUCCESS (see *throttled) or AS_STORE_EDB
  */
-struct oauth2_as_client_rec;
 apr_status_t oauth2_as_throttle_client_get(request_rec *r,
                                            const char *client_id,
                                            struct oauth2_as_client_rec **client,

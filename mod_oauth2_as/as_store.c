@@ -552,6 +552,7 @@ apr_status_t oauth2_as_store_client_update(request_rec *r,
     args[1] = i64(r->pool, oauth2_as_now());
     args[2] = client_id;
     rv = sql_exec(r, Q_UPDATE_CLIENT, &nrows, 3, args);
+    oauth2_as_client_cache_drop(client_id, 1);
     if (rv == APR_SUCCESS && nrows == 0) {
         return APR_NOTFOUND;
     }
@@ -563,6 +564,8 @@ apr_status_t oauth2_as_store_client_delete(request_rec *r,
 {
     int nrows = 0;
     apr_status_t rv = sql_exec(r, Q_DELETE_CLIENT, &nrows, 1, &client_id);
+
+    oauth2_as_client_cache_drop(client_id, 1);
 
     if (rv == APR_SUCCESS && nrows == 0) {
         return APR_NOTFOUND;
@@ -1082,8 +1085,10 @@ apr_status_t oauth2_as_store_client_set_enabled(request_rec *r,
 {
     const char *args[3] = { enabled ? "true" : "false",
                             i64(r->pool, oauth2_as_now()), client_id };
+    apr_status_t rv = exec_one(r, Q_ENABLE_CLIENT, 3, args);
 
-    return exec_one(r, Q_ENABLE_CLIENT, 3, args);
+    oauth2_as_client_cache_drop(client_id, 1);
+    return rv;
 }
 
 apr_status_t oauth2_as_store_client_set_secret(request_rec *r,
@@ -1092,8 +1097,10 @@ apr_status_t oauth2_as_store_client_set_secret(request_rec *r,
 {
     const char *now = i64(r->pool, oauth2_as_now());
     const char *args[4] = { secret_hash, now, now, client_id };
+    apr_status_t rv = exec_one(r, Q_SECRET_CLIENT, 4, args);
 
-    return exec_one(r, Q_SECRET_CLIENT, 4, args);
+    oauth2_as_client_cache_drop(client_id, 1);
+    return rv;
 }
 
 apr_status_t oauth2_as_store_client_consents(request_rec *r,

@@ -114,6 +114,9 @@ static int as_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         return !OK;
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (oauth2_as_client_cache_post_config(pconf, s) != APR_SUCCESS) {
+        return !OK;
+    }
     if (oauth2_as_store_prepare(s) != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, OA2LOGNO(10607)
                      "mod_dbd is not loaded: mod_oauth2_as needs "
@@ -139,8 +142,8 @@ static int as_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 
 static void as_child_init(apr_pool_t *p, server_rec *s)
 {
-    (void)s;
     oauth2_as_schema_child_init(p);
+    oauth2_as_client_cache_child_init(p, s);
     oa2_http_init(p);
     oauth2_as_purge_child_init(p);
 }

@@ -122,3 +122,49 @@ def test_nodes_014_03_pool_exhausted(httpd):
         with open(main, "w") as f:
             f.write(original)
         httpd.restart()
+
+
+def _token_status(node, client):
+    return requests.post(node.url + "/oauth2/token", data={"grant_type": "client_credentials"},
+                         auth=(client["client_id"], client["client_secret"]),
+                         timeout=5).status_code
+
+
+def test_nodes_014_04_client_edits_reach_every_node(default_conf, node_b):
+    """Client records are cached per process (OAuthASClientCacheTTL, default 5 s):
+    an edit takes effect at once on the node that made it, in every one of its
+    processes, and within the TTL on the others."""
+    a, b = default_conf, node_b
+    c = cc_client(a)
+    # both nodes authenticate it, several times over new connections so that
+    # every process of each reads (and caches) the record
+    for _ in range(12):
+        assert _token_status(a, c) == 200
+        assert _token_status(b, c) == 200
+    # RFC 7592 delete on A
+    d = requests.delete(c["registration_client_uri"], timeout=5,
+                        headers={"Authorization": "Bearer " + c["registration_access_token"]})
+    assert d.status_code == 204, d.text
+    deleted = time.monotonic()
+    # A: at once, whichever process answers (few tries: each failure counts
+    # towards OAuthASClientAuthRateLimit, 10 by default)
+    for _ in range(3):
+        assert _token_status(a, c) == 401
+    # B: within the TTL
+    while _token_status(b, c) != 401:
+        assert time.monotonic() - deleted < 5 + 2, "node B still accepts a deleted client"
+        time.sleep(0.2)
+    for _ in range(3):
+        assert _token_status(b, c) == 401
+
+
+def test_nodes_014_05_failed_auth_is_not_cached(default_conf):
+    """A wrong secret after good ones is refused, and a cached record never
+    lets a throttled client_id past the database's failure count."""
+    c = cc_client(default_conf)
+    for _ in range(4):
+        assert _token_status(default_conf, c) == 200
+    wrong = dict(c, client_secret=c["client_secret"][:-2] + "xx")
+    for _ in range(4):
+        assert _token_status(default_conf, wrong) == 401
+    assert _token_status(default_conf, c) == 200

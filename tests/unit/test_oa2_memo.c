@@ -40,6 +40,13 @@ static void test_hit_and_miss(void **state)
     assert_string_equal(oa2_memo_get(m, p, a, 150), "value a2");
     oa2_memo_put(m, b, 100, 300, "");
     assert_string_equal(oa2_memo_get(m, p, b, 150), "");
+    /* remove forgets one key only, and twice is harmless */
+    oa2_memo_remove(m, a);
+    assert_null(oa2_memo_get(m, p, a, 150));
+    assert_string_equal(oa2_memo_get(m, p, b, 150), "");
+    oa2_memo_remove(m, a);
+    oa2_memo_put(m, a, 100, 300, "back");
+    assert_string_equal(oa2_memo_get(m, p, a, 150), "back");
 }
 
 static void test_expiry(void **state)

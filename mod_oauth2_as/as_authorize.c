@@ -74,7 +74,13 @@ static int check_client(request_rec *r, oauth2_as_authz_req *q)
                                     "The application did not say who it is "
                                     "(client_id is missing).");
     }
-    rv = oauth2_as_store_client_get(r, id, &q->client);
+    /* a record cached by a recent token request of this client is as
+     * fresh as OAuthASClientCacheTTL promises; nothing read here is cached,
+     * since only a successful authentication may fill the cache */
+    rv = oauth2_as_client_cache_get(r, id, &q->client);
+    if (rv != APR_SUCCESS) {
+        rv = oauth2_as_store_client_get(r, id, &q->client);
+    }
     if (rv == AS_STORE_EDB) {
         return oauth2_as_html_error(r, HTTP_SERVICE_UNAVAILABLE,
                                     "Temporarily unavailable",

@@ -232,9 +232,15 @@ static const struct {
       "DELETE FROM oauth2_revoked_jti WHERE expires_at < %s::bigint" },
     { Q_PURGE_THROTTLE,
       "DELETE FROM oauth2_throttle WHERE window_start < %s::bigint - 86400" },
+    /* one statement, so atomic without BEGIN/COMMIT: the successor is
+     * inserted only if this request is the one that rotated the token */
     { Q_ROTATE_REFRESH,
-      "UPDATE oauth2_refresh_token SET rotated_at = %s::bigint WHERE "
-      "token_hash = %s AND rotated_at IS NULL AND revoked_at IS NULL" },
+      "WITH old AS (UPDATE oauth2_refresh_token SET rotated_at = %s::bigint "
+      "WHERE token_hash = %s AND rotated_at IS NULL AND revoked_at IS NULL "
+      "RETURNING 1) "
+      "INSERT INTO oauth2_refresh_token (" REFRESH_COLUMNS ") SELECT %s, "
+      "%s, %s, %s, %s, %s, %s::bigint, %s::bigint, NULL, NULL, %s, "
+      "%s::bigint FROM old" },
 };
 
 #define N_STATEMENTS (sizeof(statements) / sizeof(statements[0]))
@@ -881,23 +887,19 @@ apr_status_t oauth2_as_store_refresh_rotate(request_rec *r,
                                             const char *old_hash,
                                             const oauth2_as_refresh_rec *neu)
 {
-    const char *rot[2] = { i64(r->pool, oauth2_as_now()), old_hash };
-    apr_dbd_transaction_t *tx;
+    const char **args = apr_palloc(r->pool, 12 * sizeof(char *));
     int nrows = 0;
-    apr_status_t rv = tx_begin(r, &tx);
+    apr_status_t rv;
 
-    if (rv != APR_SUCCESS) {
-        return rv;
-    }
-    rv = sql_exec(r, Q_ROTATE_REFRESH, &nrows, 2, rot);
+    args[0] = i64(r->pool, oauth2_as_now());
+    args[1] = old_hash;
+    memcpy(args + 2, refresh_args(r->pool, neu), 10 * sizeof(char *));
+    rv = sql_exec(r, Q_ROTATE_REFRESH, &nrows, 12, args);
     if (rv == APR_SUCCESS && nrows != 1) {
+        /* not rotated by us: already rotated, or revoked meanwhile */
         rv = APR_EEXIST;
     }
-    if (rv == APR_SUCCESS) {
-        rv = sql_exec(r, Q_INSERT_REFRESH, &nrows, 10,
-                      refresh_args(r->pool, neu));
-    }
-    return tx_end(r, tx, rv);
+    return rv;
 }
 
 /* ---- opaque access tokens and the jti deny-list ---------------------- */

@@ -418,6 +418,24 @@ static apr_status_t sql_select(request_rec *r, const char *label,
     return APR_SUCCESS;
 }
 
+/* The first row of a SELECT, or APR_NOTFOUND when there is none. */
+static apr_status_t sql_select_one(request_rec *r, const char *label,
+                                   int ncols, const char ***cols, int nargs,
+                                   const char **args)
+{
+    apr_array_header_t *rows;
+    apr_status_t rv = sql_select(r, label, ncols, &rows, nargs, args);
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    if (rows->nelts == 0) {
+        return APR_NOTFOUND;
+    }
+    *cols = APR_ARRAY_IDX(rows, 0, const char **);
+    return APR_SUCCESS;
+}
+
 /* Runs an INSERT/UPDATE/DELETE with string arguments. */
 static apr_status_t sql_exec(request_rec *r, const char *label, int *nrows,
                              int nargs, const char **args)
@@ -473,19 +491,16 @@ static apr_status_t client_from_row(request_rec *r, const char **cols,
 apr_status_t oauth2_as_store_client_get(request_rec *r, const char *client_id,
                                         oauth2_as_client_rec **out)
 {
-    apr_array_header_t *rows;
+    const char **cols;
     oauth2_as_client_rec *c;
-    apr_status_t rv = sql_select(r, Q_SELECT_CLIENT, 7, &rows, 1,
-                                 &client_id);
+    apr_status_t rv = sql_select_one(r, Q_SELECT_CLIENT, 7, &cols, 1,
+                                     &client_id);
 
     if (rv != APR_SUCCESS) {
         return rv;
     }
-    if (rows->nelts == 0) {
-        return APR_NOTFOUND;
-    }
     c = apr_pcalloc(r->pool, sizeof(*c));
-    rv = client_from_row(r, APR_ARRAY_IDX(rows, 0, const char **), c);
+    rv = client_from_row(r, cols, c);
     if (rv == APR_SUCCESS) {
         *out = c;
     }
@@ -625,16 +640,13 @@ apr_status_t oauth2_as_store_consent_get(request_rec *r, const char *user,
                                          const char **scope)
 {
     const char *args[2] = { user, client_id };
-    apr_array_header_t *rows;
-    apr_status_t rv = sql_select(r, Q_SELECT_CONSENT, 1, &rows, 2, args);
+    const char **cols;
+    apr_status_t rv = sql_select_one(r, Q_SELECT_CONSENT, 1, &cols, 2, args);
 
     if (rv != APR_SUCCESS) {
         return rv;
     }
-    if (rows->nelts == 0) {
-        return APR_NOTFOUND;
-    }
-    *scope = APR_ARRAY_IDX(rows, 0, const char **)[0];
+    *scope = cols[0];
     return APR_SUCCESS;
 }
 
@@ -853,19 +865,14 @@ apr_status_t oauth2_as_store_refresh_get(request_rec *r,
                                          const char *token_hash,
                                          oauth2_as_refresh_rec **out)
 {
-    apr_array_header_t *rows;
     const char **cols;
     oauth2_as_refresh_rec *t;
-    apr_status_t rv = sql_select(r, Q_SELECT_REFRESH, 12, &rows, 1,
-                                 &token_hash);
+    apr_status_t rv = sql_select_one(r, Q_SELECT_REFRESH, 12, &cols, 1,
+                                     &token_hash);
 
     if (rv != APR_SUCCESS) {
         return rv;
     }
-    if (rows->nelts == 0) {
-        return APR_NOTFOUND;
-    }
-    cols = APR_ARRAY_IDX(rows, 0, const char **);
     t = apr_pcalloc(r->pool, sizeof(*t));
     t->token_hash = cols[0];
     t->family_id = cols[1];
@@ -926,19 +933,14 @@ apr_status_t oauth2_as_store_access_get(request_rec *r,
                                         const char *token_hash,
                                         oauth2_as_access_rec **out)
 {
-    apr_array_header_t *rows;
     const char **cols;
     oauth2_as_access_rec *t;
-    apr_status_t rv = sql_select(r, Q_SELECT_ACCESS, 10, &rows, 1,
-                                 &token_hash);
+    apr_status_t rv = sql_select_one(r, Q_SELECT_ACCESS, 10, &cols, 1,
+                                     &token_hash);
 
     if (rv != APR_SUCCESS) {
         return rv;
     }
-    if (rows->nelts == 0) {
-        return APR_NOTFOUND;
-    }
-    cols = APR_ARRAY_IDX(rows, 0, const char **);
     t = apr_pcalloc(r->pool, sizeof(*t));
     t->token_hash = cols[0];
     t->jti = cols[1];

@@ -14,7 +14,7 @@ import re
 import struct
 
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import \
     Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.utils import \
@@ -207,6 +207,16 @@ write("jwks", "pem-cert-ec", open(os.path.join(SAML, "test-only-idp-ec.crt")).re
 write("jwks", "pem-ec-private", EC.private_bytes(
     serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
     serialization.NoEncryption()))
+write("jwks", "pem-p384-public", ec.generate_private_key(ec.SECP384R1())
+      .public_key().public_bytes(serialization.Encoding.PEM,
+                                 serialization.PublicFormat.SubjectPublicKeyInfo))
+write("jwks", "pem-rsa1024-cert", open(os.path.join(
+    SAML, "test-only-weak-rsa1024.crt")).read())
+# an RSA modulus past RSA_MAX_BITS (not a real key: only its size matters)
+write("jwks", "pem-rsa-too-large", rsa.RSAPublicNumbers(
+    65537, (1 << 16392) - 1).public_key().public_bytes(
+        serialization.Encoding.PEM,
+        serialization.PublicFormat.SubjectPublicKeyInfo))
 write("jwks", "pem-ed25519-public", ED.public_key().public_bytes(
     serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
 
@@ -250,6 +260,8 @@ write("json", "all-grants", dumps({
     "token_endpoint_auth_method": "client_secret_post"}))
 write("json", "nulls-and-unknowns", '{"redirect_uris":["%s"],"client_name":nu'
       'll,"scope":null,"software_id":"x","tos_uri":5,"jwks":null}' % CB)
+write("json", "pkce-not-boolean", dumps({"redirect_uris": [CB],
+                                         "require_pkce": "yes"}))
 write("json", "bad-types", '{"redirect_uris":"%s","grant_types":[1],"respons'
       'e_types":[true],"require_pkce":"yes"}' % CB)
 write("json", "bad-redirects", dumps({"redirect_uris": [
@@ -290,6 +302,8 @@ write("form", "query-fragment", form(0, "x=1&access_token=a#access_token=b&"
 write("form", "empty-segments", form(5, "&a=1&&b=2&=x&c=x=y&d=%3D&e"))
 write("form", "repeat-case", form(5, "a=1&A=2&%61=3"))
 write("form", "bad-escapes", form(6, "token=%4g&x=%%41&y=%C3%28&z=%ED%A0%80"))
+write("form", "65-params", form(0, "&".join("p%d=%d" % (i, i)
+                                            for i in range(65))))
 write("form", "nul-bytes", form(2, b"a=b\0c&client_secret=%00"))
 
 # ---- basic: base64 credentials ----------------------------------------------
@@ -342,6 +356,9 @@ write("uri", "hostile", fields("javascript:alert(1)", "JavaScript://x/%0aale"
                                "file:///etc/passwd", "https://c.example/cb#",
                                "//c.example/cb", "https:///cb",
                                "http://127.0.0.1.evil.example/cb"))
+write("uri", "too-long", fields("https://c.example/" + "a" * 2031,
+                                "https://c.example/" + "a" * 2030))
+write("uri", "bad-scheme", fields("com.ex_ample:/cb", "a$b.c:/cb"))
 write("uri", "userinfo", fields("https://user:pw@c.example/cb",
                                 "http://user@127.0.0.1:80/cb",
                                 "http://127.0.0.1/cb"))
@@ -452,6 +469,19 @@ write("saml", "tpl-no-conditions", template(
                           flags=re.S)))
 write("saml", "tpl-dup-id", template(advice='''
   <saml:Advice><x:y xmlns:x="urn:x" Id="_a75adf55-01d7-40cc-929f-dbd8372ebdfc"/></saml:Advice>'''))
+write("saml", "tpl-issuer-format", template(edit=lambda t: t.replace(
+    "<saml:Issuer>", '<saml:Issuer Format="urn:oasis:names:tc:SAML:2.0:'
+    'nameid-format:entity">')))
+write("saml", "tpl-issuer-format-bad", template(edit=lambda t: t.replace(
+    "<saml:Issuer>", '<saml:Issuer Format="urn:oasis:names:tc:SAML:1.1:'
+    'nameid-format:emailAddress">')))
+write("saml", "tpl-no-subject", template(
+    edit=lambda t: re.sub(r"<saml:Subject>.*?</saml:Subject>", "", t,
+                          flags=re.S)))
+write("saml", "tpl-two-signatures", template(
+    edit=lambda t: t.replace("<saml:Subject>", re.search(
+        r"<ds:Signature .*?</ds:Signature>", t, re.S).group(0) +
+        "\n  <saml:Subject>")))
 write("saml", "dtd", '<?xml version="1.0"?>\n<!DOCTYPE a [<!ENTITY e "x">]>\n'
       '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" '
       'ID="_a" Version="2.0">&e;</saml:Assertion>')

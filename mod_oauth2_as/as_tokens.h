@@ -22,6 +22,9 @@ typedef struct oauth2_as_token_facts {
     apr_int64_t iat;
 } oauth2_as_token_facts;
 
+/** child_init: the per-process memo of verified JWTs. */
+void oauth2_as_tokens_child_init(apr_pool_t *p, server_rec *s);
+
 /**
  * Finds out what a token is. JWTs are verified with this server's keys
  * and issuer, and their jti checked against the deny-list; other tokens

@@ -13,6 +13,7 @@
 #include "as_migrate.h"
 #include "as_private.h"
 #include "as_store.h"
+#include "as_tokens.h"
 #include "oa2_http.h"
 #include "oa2_log.h"
 #include "oa2_saml.h"
@@ -144,6 +145,7 @@ static void as_child_init(apr_pool_t *p, server_rec *s)
 {
     oauth2_as_schema_child_init(p);
     oauth2_as_client_cache_child_init(p, s);
+    oauth2_as_tokens_child_init(p, s);
     oa2_http_init(p);
     oauth2_as_purge_child_init(p);
 }

@@ -245,3 +245,34 @@ def test_as_008_14_introspection_methods_in_metadata(default_conf):
     m = requests.get(default_conf.url + "/.well-known/oauth-authorization-server", timeout=5).json()
     assert "none" not in m["introspection_endpoint_auth_methods_supported"]
     assert "none" in m["token_endpoint_auth_methods_supported"]
+
+
+def test_as_008_15_verified_tokens_memo(default_conf, keys, user_tokens, rs_client):
+    """Each process remembers the claims of the JWTs it verified until they expire (no
+    signature on the next introspection), but reads the deny-list every time and drops a
+    token at its exp."""
+    httpd = default_conf
+    c, t = user_tokens
+    at = t["access_token"]
+    # enough requests for every child process to verify and remember the token
+    for _ in range(12):
+        assert introspect(httpd, at, rs_client)["active"] is True
+        r = requests.get(httpd.url + "/oauth2/tokeninfo", params={"access_token": at}, timeout=5)
+        assert r.status_code == 200 and r.json()["active"] is True
+    assert post(httpd, "revoke", {"token": at}, auth=creds(c)).status_code == 200
+    for _ in range(12):
+        assert introspect(httpd, at, rs_client) == {"active": False}
+        r = requests.get(httpd.url + "/oauth2/tokeninfo", params={"access_token": at}, timeout=5)
+        assert r.status_code == 400
+    # a token of ours that expires in 2 s: active while valid, inactive after exp
+    now = int(time.time())
+    short = forge(load_key(keys.path("es256.pem")), iss=httpd.url, exp=now + 2, iat=now)
+    for _ in range(6):
+        assert introspect(httpd, short, rs_client)["active"] is True
+    # the same claims with another signature are not taken from the memo
+    head, payload, sig = short.split(".")
+    assert introspect(httpd, ".".join((head, payload, sig[:-4] + "AAAA")), rs_client) == \
+        {"active": False}
+    time.sleep(max(0, now + 3 - time.time()))
+    for _ in range(6):
+        assert introspect(httpd, short, rs_client) == {"active": False}

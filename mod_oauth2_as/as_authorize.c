@@ -404,6 +404,10 @@ int oauth2_as_authorize_handle(request_rec *r)
         }
         return oauth2_as_consent_show(r, &q);
     }
+    /* prompt=consent shows the page whatever was allowed before */
+    if (q.prompt != NULL && strcmp(q.prompt, "consent") == 0) {
+        return oauth2_as_consent_show(r, &q);
+    }
     if (consented(r, &q, &yes) != APR_SUCCESS) {
         oa2_err_set(&err, 503, OA2_ERR_TEMPORARILY_UNAVAILABLE, NULL);
         return oauth2_as_authz_redirect_error(r, &q, &err);
@@ -415,7 +419,7 @@ int oauth2_as_authorize_handle(request_rec *r)
         }
         return oauth2_as_authz_grant(r, &q);
     }
-    if (yes && (q.prompt == NULL || strcmp(q.prompt, "consent") != 0)) {
+    if (yes) {
         return oauth2_as_authz_grant(r, &q);
     }
     return oauth2_as_consent_show(r, &q);

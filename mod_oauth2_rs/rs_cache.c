@@ -25,9 +25,21 @@ static const char *cache_mutex_file;
  * is thread-safe. */
 static oa2_memo_t *memo;
 
+/* Taken on every miss of the per-process memo (a lookup, then a store),
+ * by up to every worker thread of every process. APR's default process
+ * mutex on Linux is a robust priority-inheriting pthread mutex, whose
+ * contended lock and unlock go through the kernel's rt-mutex code: with
+ * new tokens it cost more than the lookups it guards (docs/performance.md).
+ * A SysV semaphore is a plain syscall each way; `Mutex` still chooses. */
+#if APR_HAS_SYSVSEM_SERIALIZE
+#define RS_CACHE_MUTEX_MECH APR_LOCK_SYSVSEM
+#else
+#define RS_CACHE_MUTEX_MECH APR_LOCK_DEFAULT
+#endif
+
 void oauth2_rs_cache_pre_config(apr_pool_t *pconf)
 {
-    ap_mutex_register(pconf, RS_CACHE_MUTEX, NULL, APR_LOCK_DEFAULT, 0);
+    ap_mutex_register(pconf, RS_CACHE_MUTEX, NULL, RS_CACHE_MUTEX_MECH, 0);
 }
 
 static apr_status_t create_instance(apr_pool_t *pconf, apr_pool_t *ptemp,

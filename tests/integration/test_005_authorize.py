@@ -226,6 +226,27 @@ def test_as_005_13_consent_remembered_and_prompt(default_conf, web_client):
     assert "code" in redirect_params(r)[0]
 
 
+def test_as_005_13b_consent_widens(default_conf, web_client, pg):
+    """A consent to more scopes adds to the one remembered (never narrows it), in one
+    statement; the account page shows the union."""
+    httpd = default_conf
+    get_code(httpd, web_client, scope="userinfo/readonly")
+    # a new scope: the page again; allowing it keeps the old one
+    p, _ = code_params(web_client, scope="photos")
+    assert authorize(httpd, p).status_code == 200
+    get_code(httpd, web_client, scope="photos")
+    q = "SELECT scope FROM oauth2_consent WHERE client_id = '%s'" % web_client["client_id"]
+    assert pg.psql(q) == [["photos userinfo/readonly"]]
+    for scope in ("photos", "userinfo/readonly", "photos userinfo/readonly"):
+        p, _ = code_params(web_client, scope=scope, prompt="none")
+        assert "code" in redirect_params(authorize(httpd, p))[0], scope
+    # allowing a subset again changes nothing
+    get_code(httpd, web_client, scope="photos")
+    assert pg.psql(q) == [["photos userinfo/readonly"]]
+    page = requests.get(httpd.url + "/oauth2/account/", auth=ALICE, timeout=5).text
+    assert "View your photos" in page and "Read your profile" in page
+
+
 def test_as_005_14_prompt_none_without_consent(default_conf, web_client):
     p, _ = code_params(web_client, prompt="none")
     got, _ = redirect_params(authorize(default_conf, p))

@@ -129,11 +129,20 @@ static void test_sizes(void **state)
 #define THREADS 8
 #define ROUNDS 20000
 
+typedef struct {
+    oa2_memo_t *m;
+    long bad;
+} worker_t;
+
 /* Each thread stores and reads keys that every thread shares; the value
- * of a key is derived from it, so a torn or misplaced entry shows. */
+ * of a key is derived from it, so a torn or misplaced entry shows. It
+ * returns rather than calling apr_thread_exit(): pthread_exit() unwinds
+ * past ASan's frame epilogues and leaves poisoned stack behind, which
+ * ASan then reports against its own thread teardown. */
 static void *APR_THREAD_FUNC worker(apr_thread_t *t, void *data)
 {
-    oa2_memo_t *m = data;
+    worker_t *w = data;
+    oa2_memo_t *m = w->m;
     apr_pool_t *p;
     unsigned char k[OA2_SHA256_LEN];
     long bad = 0;
@@ -155,7 +164,8 @@ static void *APR_THREAD_FUNC worker(apr_thread_t *t, void *data)
         }
     }
     apr_pool_destroy(p);
-    apr_thread_exit(t, bad == 0 ? APR_SUCCESS : APR_EGENERAL);
+    (void)t;
+    w->bad = bad;
     return NULL;
 }
 
@@ -163,18 +173,21 @@ static void test_threads(void **state)
 {
     apr_pool_t *p = *state;
     apr_thread_t *t[THREADS];
+    worker_t w[THREADS];
     oa2_memo_t *m;
     apr_status_t rv;
     int i;
 
     assert_int_equal(oa2_memo_create(p, 128, &m), APR_SUCCESS);
     for (i = 0; i < THREADS; i++) {
-        assert_int_equal(apr_thread_create(&t[i], NULL, worker, m, p),
+        w[i].m = m;
+        w[i].bad = -1;
+        assert_int_equal(apr_thread_create(&t[i], NULL, worker, &w[i], p),
                          APR_SUCCESS);
     }
     for (i = 0; i < THREADS; i++) {
         assert_int_equal(apr_thread_join(&rv, t[i]), APR_SUCCESS);
-        assert_int_equal(rv, APR_SUCCESS);
+        assert_int_equal(w[i].bad, 0);
     }
 }
 

@@ -46,9 +46,9 @@ int oauth2_as_introspect_handle(request_rec *r)
         oa2_err_set(&err, 400, OA2_ERR_INVALID_REQUEST, "token is required");
         return oauth2_as_reply_error(r, &err, 0);
     }
-    rv = oauth2_as_token_facts_get(r, token,
-                                   apr_table_get(params, "token_type_hint"),
-                                   &f);
+    /* token_type_hint is only a hint (RFC 7009 §2.1, RFC 7662 §2.1):
+     * every kind of token is looked up at once */
+    rv = oauth2_as_token_facts_get(r, token, &f);
     if (rv == AS_STORE_EDB) {
         return oauth2_as_reply_unavailable(r);
     }
@@ -131,7 +131,7 @@ int oauth2_as_tokeninfo_handle(request_rec *r)
         }
         return oauth2_as_reply_error(r, &err, 0);
     }
-    rv = oauth2_as_token_facts_get(r, token, "access_token", &f);
+    rv = oauth2_as_token_facts_get(r, token, &f);
     if (rv == AS_STORE_EDB) {
         return oauth2_as_reply_unavailable(r);
     }

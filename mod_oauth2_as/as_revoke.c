@@ -54,9 +54,9 @@ int oauth2_as_revoke_handle(request_rec *r)
         oa2_err_set(&err, 400, OA2_ERR_INVALID_REQUEST, "token is required");
         return oauth2_as_reply_error(r, &err, 0);
     }
-    rv = oauth2_as_token_facts_get(r, token,
-                                   apr_table_get(params, "token_type_hint"),
-                                   &f);
+    /* token_type_hint is only a hint (RFC 7009 §2.1, RFC 7662 §2.1):
+     * every kind of token is looked up at once */
+    rv = oauth2_as_token_facts_get(r, token, &f);
     if (rv == APR_SUCCESS && f.active) {
         rv = revoke_token(r, &f, auth.client->client_id);
         if (rv == APR_SUCCESS && strcmp(f.client_id,

@@ -44,7 +44,7 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close_fn;
 #define Q_ROTATE_REFRESH "oauth2_as_rotate_refresh"
 
 #define Q_INSERT_ACCESS "oauth2_as_insert_access"
-#define Q_SELECT_ACCESS "oauth2_as_select_access"
+#define Q_SELECT_OPAQUE "oauth2_as_select_opaque"
 #define Q_REVOKE_ACCESS "oauth2_as_revoke_access"
 #define Q_SELECT_REVOKED_JTI "oauth2_as_select_revoked_jti"
 #define Q_SELECT_THROTTLE "oauth2_as_select_throttle"
@@ -168,9 +168,16 @@ static const struct {
     { Q_INSERT_ACCESS,
       "INSERT INTO oauth2_access_token (" ACCESS_COLUMNS ") VALUES (%s, %s, "
       "%s, %s, %s, %s, %s::bigint, %s::bigint, NULL, %s)" },
-    { Q_SELECT_ACCESS,
-      "SELECT " ACCESS_COLUMNS " FROM oauth2_access_token "
-      "WHERE token_hash = %s" },
+    /* an opaque token of unknown kind in one round trip: a kind column,
+     * then the columns of its table (as text, padded to 12) */
+    { Q_SELECT_OPAQUE,
+      "SELECT 'access', token_hash, jti, client_id, username, scope, "
+      "audience, issued_at::text, expires_at::text, revoked_at::text, "
+      "family_id, NULL, NULL FROM oauth2_access_token WHERE token_hash = %s "
+      "UNION ALL SELECT 'refresh', token_hash, family_id, client_id, "
+      "username, scope, audience, created_at::text, expires_at::text, "
+      "rotated_at::text, revoked_at::text, access_jti, access_exp::text "
+      "FROM oauth2_refresh_token WHERE token_hash = %s" },
     { Q_REVOKE_ACCESS,
       "UPDATE oauth2_access_token SET revoked_at = %s::bigint WHERE "
       "token_hash = %s AND client_id = %s AND revoked_at IS NULL" },
@@ -864,19 +871,11 @@ apr_status_t oauth2_as_store_refresh_insert(request_rec *r,
                     refresh_args(r->pool, t));
 }
 
-apr_status_t oauth2_as_store_refresh_get(request_rec *r,
-                                         const char *token_hash,
-                                         oauth2_as_refresh_rec **out)
+/* A row of REFRESH_COLUMNS. */
+static oauth2_as_refresh_rec *refresh_of(apr_pool_t *p, const char **cols)
 {
-    const char **cols;
-    oauth2_as_refresh_rec *t;
-    apr_status_t rv = sql_select_one(r, Q_SELECT_REFRESH, 12, &cols, 1,
-                                     &token_hash);
+    oauth2_as_refresh_rec *t = apr_pcalloc(p, sizeof(*t));
 
-    if (rv != APR_SUCCESS) {
-        return rv;
-    }
-    t = apr_pcalloc(r->pool, sizeof(*t));
     t->token_hash = cols[0];
     t->family_id = cols[1];
     t->client_id = cols[2];
@@ -889,7 +888,21 @@ apr_status_t oauth2_as_store_refresh_get(request_rec *r,
     t->revoked_at = to_i64(cols[9]);
     t->access_jti = cols[10];
     t->access_exp = to_i64(cols[11]);
-    *out = t;
+    return t;
+}
+
+apr_status_t oauth2_as_store_refresh_get(request_rec *r,
+                                         const char *token_hash,
+                                         oauth2_as_refresh_rec **out)
+{
+    const char **cols;
+    apr_status_t rv = sql_select_one(r, Q_SELECT_REFRESH, 12, &cols, 1,
+                                     &token_hash);
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    *out = refresh_of(r->pool, cols);
     return APR_SUCCESS;
 }
 
@@ -932,19 +945,11 @@ apr_status_t oauth2_as_store_access_insert(request_rec *r,
     return sql_exec(r, Q_INSERT_ACCESS, &nrows, 9, args);
 }
 
-apr_status_t oauth2_as_store_access_get(request_rec *r,
-                                        const char *token_hash,
-                                        oauth2_as_access_rec **out)
+/* A row of ACCESS_COLUMNS. */
+static oauth2_as_access_rec *access_of(apr_pool_t *p, const char **cols)
 {
-    const char **cols;
-    oauth2_as_access_rec *t;
-    apr_status_t rv = sql_select_one(r, Q_SELECT_ACCESS, 10, &cols, 1,
-                                     &token_hash);
+    oauth2_as_access_rec *t = apr_pcalloc(p, sizeof(*t));
 
-    if (rv != APR_SUCCESS) {
-        return rv;
-    }
-    t = apr_pcalloc(r->pool, sizeof(*t));
     t->token_hash = cols[0];
     t->jti = cols[1];
     t->client_id = cols[2];
@@ -955,7 +960,29 @@ apr_status_t oauth2_as_store_access_get(request_rec *r,
     t->expires_at = to_i64(cols[7]);
     t->revoked_at = to_i64(cols[8]);
     t->family_id = cols[9];
-    *out = t;
+    return t;
+}
+
+apr_status_t oauth2_as_store_opaque_get(request_rec *r,
+                                        const char *token_hash,
+                                        oauth2_as_access_rec **access,
+                                        oauth2_as_refresh_rec **refresh)
+{
+    const char *args[2] = { token_hash, token_hash };
+    const char **cols;
+    apr_status_t rv = sql_select_one(r, Q_SELECT_OPAQUE, 13, &cols, 2, args);
+
+    *access = NULL;
+    *refresh = NULL;
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    if (strcmp(cols[0], "access") == 0) {
+        *access = access_of(r->pool, cols + 1);
+    }
+    else {
+        *refresh = refresh_of(r->pool, cols + 1);
+    }
     return APR_SUCCESS;
 }
 

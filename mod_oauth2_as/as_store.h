@@ -224,10 +224,15 @@ typedef struct oauth2_as_access_rec {
 apr_status_t oauth2_as_store_access_insert(request_rec *r,
                                            const oauth2_as_access_rec *t);
 
-/** Reads an opaque access token by its hash. */
-apr_status_t oauth2_as_store_access_get(request_rec *r,
+/**
+ * Reads an opaque token of either kind by its hash, in one statement:
+ * sets *access or *refresh (the other is NULL).
+ * @return APR_SUCCESS, APR_NOTFOUND or AS_STORE_EDB
+ */
+apr_status_t oauth2_as_store_opaque_get(request_rec *r,
                                         const char *token_hash,
-                                        oauth2_as_access_rec **out);
+                                        oauth2_as_access_rec **access,
+                                        oauth2_as_refresh_rec **refresh);
 
 /**
  * Revokes an opaque access token, only when it belongs to client_id.

@@ -162,15 +162,9 @@ static apr_status_t jwt_facts(request_rec *r, const char *token,
     return jwt_revocation(r, f);
 }
 
-static apr_status_t opaque_facts(request_rec *r, const char *hash,
-                                 oauth2_as_token_facts *f)
+static void access_facts(const char *hash, const oauth2_as_access_rec *t,
+                         oauth2_as_token_facts *f)
 {
-    oauth2_as_access_rec *t;
-    apr_status_t rv = oauth2_as_store_access_get(r, hash, &t);
-
-    if (rv != APR_SUCCESS) {
-        return rv;
-    }
     f->token_hash = hash;
     f->jti = t->jti;
     f->client_id = t->client_id;
@@ -181,18 +175,11 @@ static apr_status_t opaque_facts(request_rec *r, const char *hash,
     f->exp = t->expires_at;
     f->iat = t->issued_at;
     f->active = t->revoked_at == 0 && t->expires_at > oauth2_as_now();
-    return APR_SUCCESS;
 }
 
-static apr_status_t refresh_facts(request_rec *r, const char *hash,
-                                  oauth2_as_token_facts *f)
+static void refresh_facts(const char *hash, const oauth2_as_refresh_rec *t,
+                          oauth2_as_token_facts *f)
 {
-    oauth2_as_refresh_rec *t;
-    apr_status_t rv = oauth2_as_store_refresh_get(r, hash, &t);
-
-    if (rv != APR_SUCCESS) {
-        return rv;
-    }
     f->is_refresh = 1;
     f->token_hash = hash;
     f->family_id = t->family_id;
@@ -205,13 +192,13 @@ static apr_status_t refresh_facts(request_rec *r, const char *hash,
     f->iat = t->created_at;
     f->active = t->revoked_at == 0 && t->rotated_at == 0
                 && t->expires_at > oauth2_as_now();
-    return APR_SUCCESS;
 }
 
 apr_status_t oauth2_as_token_facts_get(request_rec *r, const char *token,
-                                       const char *hint,
                                        oauth2_as_token_facts *f)
 {
+    oauth2_as_access_rec *access;
+    oauth2_as_refresh_rec *refresh;
     const char *hash;
     apr_status_t rv;
 
@@ -223,10 +210,16 @@ apr_status_t oauth2_as_token_facts_get(request_rec *r, const char *token,
         return jwt_facts(r, token, f);
     }
     hash = oa2_token_hash(r->pool, token);
-    if (hint != NULL && strcmp(hint, "refresh_token") == 0) {
-        rv = refresh_facts(r, hash, f);
-        return rv == APR_NOTFOUND ? opaque_facts(r, hash, f) : rv;
+    /* both tables in one statement, so no token_type_hint is needed */
+    rv = oauth2_as_store_opaque_get(r, hash, &access, &refresh);
+    if (rv != APR_SUCCESS) {
+        return rv;
     }
-    rv = opaque_facts(r, hash, f);
-    return rv == APR_NOTFOUND ? refresh_facts(r, hash, f) : rv;
+    if (access != NULL) {
+        access_facts(hash, access, f);
+    }
+    else {
+        refresh_facts(hash, refresh, f);
+    }
+    return APR_SUCCESS;
 }

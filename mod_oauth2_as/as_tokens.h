@@ -28,14 +28,12 @@ void oauth2_as_tokens_child_init(apr_pool_t *p, server_rec *s);
 /**
  * Finds out what a token is. JWTs are verified with this server's keys
  * and issuer, and their jti checked against the deny-list; other tokens
- * are looked up by hash as opaque access tokens and as refresh tokens
- * (the hint only chooses the order).
- * @param hint "access_token", "refresh_token" or NULL
+ * are looked up by hash among opaque access tokens and refresh tokens
+ * at once (so a token_type_hint changes nothing).
  * @return APR_SUCCESS (see f->active), APR_NOTFOUND (not ours), or
  *         AS_STORE_EDB
  */
 apr_status_t oauth2_as_token_facts_get(request_rec *r, const char *token,
-                                       const char *hint,
                                        oauth2_as_token_facts *f);
 
 #endif

@@ -63,6 +63,9 @@ def test_as_008_02_introspect_inactive(default_conf, keys, rs_client, user_token
     assert introspect(httpd, t["refresh_token"], rs_client) == {"active": False}
     mine = introspect(httpd, t["refresh_token"], creds(c), hint="refresh_token")
     assert mine["active"] is True and mine["token_type"] == "refresh_token"
+    # the hint is only a hint: none, or a wrong one, finds the same token
+    for hint in (None, "access_token", "no-such-type"):
+        assert introspect(httpd, t["refresh_token"], creds(c), hint=hint) == mine
 
 
 def test_as_008_03_introspect_needs_confidential_client(default_conf, user_tokens):

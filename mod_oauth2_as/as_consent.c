@@ -114,10 +114,29 @@ int oauth2_as_consent_show(request_rec *r, const oauth2_as_authz_req *q)
     return OK;
 }
 
+/* Marks the form's nonce used and, for "allow", remembers the consent
+ * and audits it, all in one statement. */
+static apr_status_t record_decision(request_rec *r,
+                                    const oauth2_as_authz_req *q, int allow,
+                                    const char *nonce, apr_int64_t expiry)
+{
+    oauth2_as_audit_rec e;
+    const char *scope = oa2_scope_join(r->pool, q->scope);
+
+    if (!allow) {
+        return oauth2_as_store_nonce_use(r, nonce, expiry);
+    }
+    oauth2_as_audit_event(r, q->user, "consent.grant", q->client->client_id,
+                          q->user, scope, &e);
+    return oauth2_as_store_consent_grant(r, nonce, expiry, q->user,
+                                         q->client->client_id, scope, &e);
+}
+
 int oauth2_as_consent_decide(request_rec *r, const oauth2_as_authz_req *q)
 {
     oauth2_as_srv_conf *conf = oauth2_as_srv(r->server);
     const char *decision = apr_table_get(q->params, "decision");
+    int allow = strcmp(decision, "allow") == 0;
     const char *nonce;
     apr_int64_t expiry;
     oa2_err_t err;
@@ -128,7 +147,7 @@ int oauth2_as_consent_decide(request_rec *r, const oauth2_as_authz_req *q)
                         apr_table_get(q->params, "csrf"), oauth2_as_now(),
                         &nonce, &expiry);
     if (rv == APR_SUCCESS) {
-        rv = oauth2_as_store_nonce_use(r, nonce, expiry);
+        rv = record_decision(r, q, allow, nonce, expiry);
     }
     if (rv != APR_SUCCESS) {
         if (rv == AS_STORE_EDB) {
@@ -148,20 +167,11 @@ int oauth2_as_consent_decide(request_rec *r, const oauth2_as_authz_req *q)
                                     "back to the application and start "
                                     "again.");
     }
-    if (strcmp(decision, "allow") != 0) {
+    if (!allow) {
         oa2_err_set(&err, 400, OA2_ERR_ACCESS_DENIED,
                     "the user denied the request");
         return oauth2_as_authz_redirect_error(r, q, &err);
     }
-    /* added to what the user allowed before, in the same statement */
-    rv = oauth2_as_store_consent_put(r, q->user, q->client->client_id,
-                                     oa2_scope_join(r->pool, q->scope));
-    if (rv != APR_SUCCESS) {
-        oa2_err_set(&err, 503, OA2_ERR_TEMPORARILY_UNAVAILABLE, NULL);
-        return oauth2_as_authz_redirect_error(r, q, &err);
-    }
-    oauth2_as_audit(r, q->user, "consent.grant", q->client->client_id,
-                    q->user, oa2_scope_join(r->pool, q->scope));
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OA2LOGNO(10902)
                   "user %s allowed client %s scope \"%s\"", q->user,
                   q->client->client_id, oa2_scope_join(r->pool, q->scope));

@@ -82,6 +82,14 @@ void oauth2_as_audit(request_rec *r, const char *actor, const char *action,
                      const char *client_id, const char *username,
                      const char *detail);
 
+struct oauth2_as_audit_rec;
+
+/** Fills an audit event as oauth2_as_audit() would write it. */
+void oauth2_as_audit_event(request_rec *r, const char *actor,
+                           const char *action, const char *client_id,
+                           const char *username, const char *detail,
+                           struct oauth2_as_audit_rec *e);
+
 /* ---- as_client_cache.c ---- */
 
 /** post_config: the node-wide generation counter (shared memory). */

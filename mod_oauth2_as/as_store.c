@@ -25,7 +25,7 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close_fn;
 #define Q_UPDATE_CLIENT "oauth2_as_update_client"
 #define Q_DELETE_CLIENT "oauth2_as_delete_client"
 #define Q_SELECT_CONSENT "oauth2_as_select_consent"
-#define Q_UPSERT_CONSENT "oauth2_as_upsert_consent"
+#define Q_GRANT_CONSENT "oauth2_as_grant_consent"
 #define Q_LIST_CONSENTS "oauth2_as_list_consents"
 #define Q_DELETE_CONSENT "oauth2_as_delete_consent"
 #define Q_REVOKE_USER_REFRESH "oauth2_as_revoke_user_refresh"
@@ -105,14 +105,23 @@ static const struct {
     { Q_SELECT_CONSENT,
       "SELECT scope FROM oauth2_consent WHERE username = %s "
       "AND client_id = %s" },
-    { Q_UPSERT_CONSENT,
-      "INSERT INTO oauth2_consent (username, client_id, scope, created_at, "
-      "updated_at) VALUES (%s, %s, %s, %s::bigint, %s::bigint) "
-      "ON CONFLICT (username, client_id) DO UPDATE SET scope = "
+    /* the consent form's POST in one round trip: the CSRF nonce, and only
+     * when it was new, the consent (widened) and its audit event; answers
+     * (nonce was new, audit rows written) */
+    { Q_GRANT_CONSENT,
+      "WITH n AS (INSERT INTO oauth2_used_nonce (nonce, expires_at) VALUES "
+      "(%s, %s::bigint) ON CONFLICT DO NOTHING RETURNING 1), "
+      "c AS (INSERT INTO oauth2_consent (username, client_id, scope, "
+      "created_at, updated_at) SELECT %s, %s, %s, %s::bigint, %s::bigint "
+      "FROM n ON CONFLICT (username, client_id) DO UPDATE SET scope = "
       "(SELECT string_agg(t, ' ' ORDER BY t) FROM (SELECT DISTINCT t "
       "COLLATE \"C\" AS t FROM unnest(string_to_array(oauth2_consent.scope "
       "|| ' ' || EXCLUDED.scope, ' ')) AS t WHERE t <> '') AS u), "
-      "updated_at = EXCLUDED.updated_at" },
+      "updated_at = EXCLUDED.updated_at RETURNING 1), "
+      "a AS (INSERT INTO oauth2_audit (at, actor, action, client_id, "
+      "username, detail, ip) SELECT %s::bigint, %s, %s, %s, %s, %s, %s "
+      "FROM c RETURNING 1) "
+      "SELECT (SELECT count(*) FROM n), (SELECT count(*) FROM a)" },
     { Q_LIST_CONSENTS,
       "SELECT s.client_id, c.metadata->>'client_name', s.scope, "
       "s.created_at, s.updated_at FROM oauth2_consent s JOIN oauth2_client c "
@@ -660,17 +669,6 @@ apr_status_t oauth2_as_store_consent_get(request_rec *r, const char *user,
     return APR_SUCCESS;
 }
 
-apr_status_t oauth2_as_store_consent_put(request_rec *r, const char *user,
-                                         const char *client_id,
-                                         const char *scope)
-{
-    const char *now = i64(r->pool, oauth2_as_now());
-    const char *args[5] = { user, client_id, scope, now, now };
-    int nrows = 0;
-
-    return sql_exec(r, Q_UPSERT_CONSENT, &nrows, 5, args);
-}
-
 apr_status_t oauth2_as_store_consent_list(request_rec *r, const char *user,
                                           apr_array_header_t **out)
 {
@@ -1190,6 +1188,31 @@ apr_status_t oauth2_as_store_client_tokens(request_rec *r,
         t->expires_at = to_i64(cols[6]);
     }
     return APR_SUCCESS;
+}
+
+apr_status_t oauth2_as_store_consent_grant(request_rec *r,
+                                           const char *nonce,
+                                           apr_int64_t nonce_expiry,
+                                           const char *user,
+                                           const char *client_id,
+                                           const char *scope,
+                                           const oauth2_as_audit_rec *e)
+{
+    const char *now = i64(r->pool, oauth2_as_now());
+    const char *args[14] = { nonce, i64(r->pool, nonce_expiry), user,
+                             client_id, scope, now, now,
+                             i64(r->pool, e->at), e->actor, e->action,
+                             e->client_id, e->username, e->detail, e->ip };
+    const char **cols;
+    apr_status_t rv = sql_select_one(r, Q_GRANT_CONSENT, 2, &cols, 14, args);
+
+    if (rv == APR_NOTFOUND) {
+        return AS_STORE_EDB;            /* the SELECT always has a row */
+    }
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    return strcmp(cols[0], "1") == 0 ? APR_SUCCESS : APR_EEXIST;
 }
 
 apr_status_t oauth2_as_store_audit_insert(request_rec *r,

@@ -133,11 +133,6 @@ apr_status_t oauth2_as_store_consent_get(request_rec *r, const char *user,
                                          const char *client_id,
                                          const char **scope);
 
-/** Remembers a consent, or adds these scopes to the one remembered. */
-apr_status_t oauth2_as_store_consent_put(request_rec *r, const char *user,
-                                         const char *client_id,
-                                         const char *scope);
-
 /**
  * The user's consents, newest first.
  * @param out array of oauth2_as_consent_rec
@@ -334,6 +329,21 @@ typedef struct oauth2_as_audit_rec {
     const char *detail;
     const char *ip;
 } oauth2_as_audit_rec;
+
+/**
+ * The consent form's "allow" in one statement: marks the CSRF nonce used
+ * until `nonce_expiry` and, only if it was new, remembers the consent
+ * (adding these scopes to the remembered ones) and appends the audit event.
+ * @return APR_SUCCESS, APR_EEXIST (nonce already used: nothing written) or
+ *         AS_STORE_EDB
+ */
+apr_status_t oauth2_as_store_consent_grant(request_rec *r,
+                                           const char *nonce,
+                                           apr_int64_t nonce_expiry,
+                                           const char *user,
+                                           const char *client_id,
+                                           const char *scope,
+                                           const oauth2_as_audit_rec *e);
 
 /** Appends an audit event. */
 apr_status_t oauth2_as_store_audit_insert(request_rec *r,

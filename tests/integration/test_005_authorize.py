@@ -179,7 +179,7 @@ def test_as_005_10_code_bound_to_client_and_redirect(default_conf, web_client):
 
 
 @pytest.mark.parametrize("case", ["missing", "forged", "other-user", "tampered-scope", "reused"])
-def test_as_005_11_csrf(default_conf, web_client, case):
+def test_as_005_11_csrf(default_conf, web_client, case, pg):
     httpd = default_conf
     p, _ = code_params(web_client, scope="photos")
     page = authorize(httpd, p)
@@ -201,6 +201,10 @@ def test_as_005_11_csrf(default_conf, web_client, case):
     assert r.status_code == 403, r.text
     assert "Location" not in r.headers
     httpd.expect_log("OA10901")
+    # the refused form wrote nothing: one consent and its audit event at most
+    granted = pg.psql("SELECT count(*) FROM oauth2_audit WHERE action = 'consent.grant'")
+    assert granted == [["1" if case == "reused" else "0"]]
+    assert pg.psql("SELECT count(*) FROM oauth2_consent") == granted
 
 
 def test_as_005_12_deny(default_conf, web_client):

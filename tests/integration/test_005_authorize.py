@@ -329,7 +329,10 @@ def test_as_005_17_account_revoke_kills_refresh(default_conf, web_client):
 def test_as_005_18_disabled_client_cannot_refresh(default_conf, web_client, pg):
     code, verifier, uri = get_code(default_conf, web_client)
     rt = exchange(default_conf, web_client, code, verifier, uri).json()["refresh_token"]
+    # an edit made in the database directly (as another node would) counts here once
+    # the processes' cached client records are OAuthASClientCacheTTL (5 s) old
     pg.psql("UPDATE oauth2_client SET enabled = false")
+    time.sleep(5.5)
     r = requests.post(default_conf.url + "/oauth2/token",
                       data={"grant_type": "refresh_token", "refresh_token": rt},
                       auth=(web_client["client_id"], web_client["client_secret"]), timeout=5)

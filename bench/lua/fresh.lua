@@ -11,6 +11,7 @@
 -- done() prints: RESULT rps=.. p50_ms=.. p99_ms=.. requests=.. non2xx=.. errors=..
 -- where non2xx counts every unexpected answer (a 4xx/5xx status, a token answer without a
 -- token, an introspection answer that is not active), and "failed requests: n, the first: .."
+dofile(debug.getinfo(1, "S").source:sub(2):match("(.*/)") .. "common.lua")
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 
@@ -62,9 +63,5 @@ function done(summary, latency, requests)
     local fb = t:get("firstbad")
     if fb then io.write("failed requests: " .. (t:get("bad") + summary.errors.status) .. ", the first: " .. fb .. "\n") end
   end
-  io.write(string.format("RESULT rps=%.1f p50_ms=%.3f p99_ms=%.3f requests=%d non2xx=%d errors=%d\n",
-    summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.requests, summary.errors.status + extra,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+  write_result(summary, latency, extra)
 end

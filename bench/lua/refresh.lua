@@ -10,6 +10,7 @@
 -- A failed refresh ends its chain (its token is not reused: a rotated token
 -- sent again would revoke the whole family, as RFC 9700 asks).
 -- done() prints: RESULT rps=.. p50_ms=.. p99_ms=.. requests=.. non2xx=.. errors=..
+dofile(debug.getinfo(1, "S").source:sub(2):match("(.*/)") .. "common.lua")
 local counter = 0
 local threads = {}
 function setup(thread)
@@ -72,9 +73,5 @@ function done(summary, latency, requests)
     local ff = t:get("firstfail")
     if ff then io.write("failed refreshes: " .. t:get("lost") .. ", the first: " .. ff .. "\n") end
   end
-  io.write(string.format("RESULT rps=%.1f p50_ms=%.3f p99_ms=%.3f requests=%d non2xx=%d errors=%d\n",
-    summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.requests, summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+  write_result(summary, latency)
 end

@@ -8,6 +8,7 @@
 -- only): wrk is interrupted (SIGINT to itself) so that its duration and rate
 -- cover exactly the requests made; used to send every token of a pool once.
 -- done() prints: RESULT rps=.. p50_ms=.. p99_ms=.. requests=.. non2xx=.. errors=..
+dofile(debug.getinfo(1, "S").source:sub(2):match("(.*/)") .. "common.lua")
 
 local threads = {}
 local counter = 0
@@ -38,11 +39,7 @@ function init(args)
   end
   if #reqs == 0 then reqs[1] = wrk.format(nil, nil, { ["Authorization"] = "Bearer " .. all[1] }) end
   n = #reqs
-  if limit > 0 then
-    local f = io.open("/proc/self/stat")
-    pid = f:read("*n")
-    f:close()
-  end
+  if limit > 0 then pid = wrk_pid() end
 end
 
 function request()
@@ -54,20 +51,10 @@ end
 if limit > 0 then
   response = function(status, headers, body)
     seen = seen + 1
-    if seen == limit then
-      -- system() ignores SIGINT in the caller while it waits for the shell: signal
-      -- from the background, once system() has returned
-      os.execute("(sleep 0.01; kill -INT " .. pid .. ") &")
-      wrk.thread:stop()
-    end
+    stop_at(seen, limit, pid)
   end
 end
 
 function done(summary, latency, requests)
-  local non2xx = summary.errors.status
-  local errs = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  io.write(string.format("RESULT rps=%.1f p50_ms=%.3f p99_ms=%.3f requests=%d non2xx=%d errors=%d\n",
-    summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.requests, non2xx, errs))
+  write_result(summary, latency)
 end

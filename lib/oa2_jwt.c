@@ -3,6 +3,7 @@
 #include <string.h>
 #include <apr_strings.h>
 
+#include "oa2_claims.h"
 #include "oa2_json.h"
 #include "oa2_jwt.h"
 
@@ -47,6 +48,25 @@ static int typ_matches(const char *have, const char *want)
     return strcasecmp(have, want) == 0;
 }
 
+/* What the checks after `typ` look at, from a payload or a digest. */
+typedef struct {
+    const char *iss;
+    apr_int64_t exp, nbf, iat;
+    int has_exp, has_nbf, has_iat;
+    int (*has_audience)(const void *src, const char *aud);
+    const void *src;
+} jwt_facts;
+
+static int jws_has_audience(const void *src, const char *aud)
+{
+    return oa2_jwt_has_audience(src, aud);
+}
+
+static int claims_has_audience(const void *src, const char *aud)
+{
+    return oa2_claims_has_audience(src, aud);
+}
+
 /* Reads an optional NumericDate; a present non-integer is an error. */
 static int read_time(const oa2_jws_t *jws, const char *name,
                      apr_int64_t *out, int *present)
@@ -57,53 +77,78 @@ static int read_time(const oa2_jws_t *jws, const char *name,
     return rv == APR_SUCCESS || rv == APR_NOTFOUND;
 }
 
-apr_status_t oa2_jwt_check(const oa2_jws_t *jws, const oa2_jwt_rules_t *rules,
-                           oa2_err_t *err)
+static apr_status_t check_facts(const jwt_facts *f,
+                                const oa2_jwt_rules_t *rules, oa2_err_t *err)
 {
-    apr_int64_t exp = 0, nbf = 0, iat = 0;
-    int has_exp, has_nbf, has_iat;
-
-    if (rules->typ != NULL && !typ_matches(jws->typ, rules->typ)) {
-        return jwt_err(err, "wrong token type");
-    }
-    if (rules->issuer != NULL) {
-        const char *iss = oa2_json_get_string(jws->payload, "iss");
-        if (iss == NULL || strcmp(iss, rules->issuer) != 0) {
-            return jwt_err(err, "wrong issuer");
-        }
+    if (rules->issuer != NULL
+        && (f->iss == NULL || strcmp(f->iss, rules->issuer) != 0)) {
+        return jwt_err(err, "wrong issuer");
     }
     if (rules->audiences != NULL && rules->audiences->nelts > 0) {
         int i, ok = 0;
         for (i = 0; i < rules->audiences->nelts && !ok; i++) {
-            ok = oa2_jwt_has_audience(
-                jws, APR_ARRAY_IDX(rules->audiences, i, const char *));
+            ok = f->has_audience(
+                f->src, APR_ARRAY_IDX(rules->audiences, i, const char *));
         }
         if (!ok) {
             return jwt_err(err, "wrong audience");
         }
     }
-    if (!read_time(jws, "exp", &exp, &has_exp)
-        || !read_time(jws, "nbf", &nbf, &has_nbf)
-        || !read_time(jws, "iat", &iat, &has_iat)) {
-        return jwt_err(err, "malformed time claim");
-    }
-    if (rules->require_exp && !has_exp) {
+    if (rules->require_exp && !f->has_exp) {
         return jwt_err(err, "no expiry");
     }
     /* the leeway moves `now`, never the claim: claims are attacker-sized
      * and exp + leeway could overflow */
-    if (has_exp && exp <= rules->now - rules->leeway) {
+    if (f->has_exp && f->exp <= rules->now - rules->leeway) {
         return jwt_err(err, "expired");
     }
-    if (has_nbf && nbf > rules->now + rules->leeway) {
+    if (f->has_nbf && f->nbf > rules->now + rules->leeway) {
         return jwt_err(err, "not yet valid");
     }
-    if (has_iat && iat > rules->now + rules->leeway) {
+    if (f->has_iat && f->iat > rules->now + rules->leeway) {
         return jwt_err(err, "issued in the future");
     }
-    if (rules->max_lifetime > 0 && has_exp
-        && exp > rules->now + rules->max_lifetime + rules->leeway) {
+    if (rules->max_lifetime > 0 && f->has_exp
+        && f->exp > rules->now + rules->max_lifetime + rules->leeway) {
         return jwt_err(err, "lifetime too long");
     }
     return APR_SUCCESS;
+}
+
+apr_status_t oa2_jwt_check(const oa2_jws_t *jws, const oa2_jwt_rules_t *rules,
+                           oa2_err_t *err)
+{
+    jwt_facts f;
+
+    if (rules->typ != NULL && !typ_matches(jws->typ, rules->typ)) {
+        return jwt_err(err, "wrong token type");
+    }
+    memset(&f, 0, sizeof(f));
+    f.iss = oa2_json_get_string(jws->payload, "iss");
+    f.has_audience = jws_has_audience;
+    f.src = jws;
+    if (!read_time(jws, "exp", &f.exp, &f.has_exp)
+        || !read_time(jws, "nbf", &f.nbf, &f.has_nbf)
+        || !read_time(jws, "iat", &f.iat, &f.has_iat)) {
+        return jwt_err(err, "malformed time claim");
+    }
+    return check_facts(&f, rules, err);
+}
+
+apr_status_t oa2_jwt_check_claims(const oa2_claims_t *c,
+                                  const oa2_jwt_rules_t *rules,
+                                  oa2_err_t *err)
+{
+    jwt_facts f;
+
+    f.iss = c->iss;
+    f.exp = c->exp;
+    f.nbf = c->nbf;
+    f.iat = c->iat;
+    f.has_exp = c->has_exp;
+    f.has_nbf = c->has_nbf;
+    f.has_iat = c->has_iat;
+    f.has_audience = claims_has_audience;
+    f.src = c;
+    return check_facts(&f, rules, err);
 }

@@ -6,6 +6,7 @@
 #include <apr_pools.h>
 #include <apr_tables.h>
 
+#include "oa2_claims.h"
 #include "oa2_error.h"
 #include "oa2_jose.h"
 
@@ -30,6 +31,15 @@ typedef struct oa2_jwt_rules_t {
  */
 apr_status_t oa2_jwt_check(const oa2_jws_t *jws, const oa2_jwt_rules_t *rules,
                            oa2_err_t *err);
+
+/**
+ * The same checks, but `typ`, on claims digested from an already verified
+ * token (oa2_claims_digest): the time claims are known to be integers.
+ * @return APR_SUCCESS or APR_EINVAL
+ */
+apr_status_t oa2_jwt_check_claims(const oa2_claims_t *c,
+                                  const oa2_jwt_rules_t *rules,
+                                  oa2_err_t *err);
 
 /**
  * @return non-zero when the "aud" claim (string or array) contains aud

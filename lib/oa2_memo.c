@@ -70,14 +70,14 @@ static unsigned int set_of(const oa2_memo_t *m, const unsigned char *key)
            & (m->sets - 1);
 }
 
-const char *oa2_memo_get(oa2_memo_t *memo, apr_pool_t *p,
+char *oa2_memo_get(oa2_memo_t *memo, apr_pool_t *p,
                          const unsigned char key[OA2_SHA256_LEN],
                          apr_int64_t now)
 {
     unsigned int set = set_of(memo, key);
     memo_slot *s = memo->slots + (apr_size_t)set * MEMO_WAYS;
     apr_thread_mutex_t *mx = memo->stripe[set % MEMO_STRIPES];
-    const char *found = NULL;
+    char *found = NULL;
     int i;
 
     apr_thread_mutex_lock(mx);

@@ -30,7 +30,7 @@ apr_status_t oa2_memo_create(apr_pool_t *p, unsigned int entries,
  * `now` (seconds, the caller's clock).
  * @return the NUL-terminated copy, or NULL
  */
-const char *oa2_memo_get(oa2_memo_t *memo, apr_pool_t *p,
+char *oa2_memo_get(oa2_memo_t *memo, apr_pool_t *p,
                          const unsigned char key[OA2_SHA256_LEN],
                          apr_int64_t now);
 

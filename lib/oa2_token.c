@@ -22,12 +22,24 @@ const char *oa2_token_random(apr_pool_t *p, apr_size_t nbytes)
     return out;
 }
 
+/* Set once by oa2_token_init before threads start, then only read. */
+static EVP_MD *sha256_md;
+
+apr_status_t oa2_token_init(void)
+{
+    if (sha256_md == NULL) {
+        sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    }
+    return sha256_md != NULL ? APR_SUCCESS : APR_EGENERAL;
+}
+
 apr_status_t oa2_sha256(const void *data, apr_size_t len,
                         unsigned char out[OA2_SHA256_LEN])
 {
+    const EVP_MD *md = sha256_md != NULL ? sha256_md : EVP_sha256();
     unsigned int n = 0;
 
-    if (EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) != 1
+    if (EVP_Digest(data, len, out, &n, md, NULL) != 1
         || n != OA2_SHA256_LEN) {
         return APR_EGENERAL;
     }

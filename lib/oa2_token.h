@@ -16,6 +16,15 @@
 const char *oa2_token_random(apr_pool_t *p, apr_size_t nbytes);
 
 /**
+ * Fetches the SHA-256 implementation once for every later oa2_sha256
+ * (OpenSSL 3 otherwise looks the algorithm up again on every digest).
+ * Call it before any thread exists (post_config); calling it again does
+ * nothing. Without it oa2_sha256 still works, only slower.
+ * @return APR_SUCCESS or APR_EGENERAL
+ */
+apr_status_t oa2_token_init(void);
+
+/**
  * SHA-256 of len bytes into out (OA2_SHA256_LEN bytes).
  * @return APR_SUCCESS or APR_EGENERAL
  */

@@ -11,6 +11,7 @@
 
 #include "as_html.h"
 #include "as_migrate.h"
+#include "oa2_token.h"
 #include "as_private.h"
 #include "as_store.h"
 #include "as_tokens.h"
@@ -80,6 +81,11 @@ static int as_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     (void)plog;
     oa2_log_set(as_lib_log, s, (oa2_log_level_e)ap_get_server_module_loglevel(
                     s, APLOG_MODULE_INDEX));
+    if (oa2_token_init() != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, OA2LOGNO(10610)
+                     "OpenSSL has no SHA-256; startup stops");
+        return !OK;
+    }
     for (sp = s; sp != NULL; sp = sp->next) {
         oauth2_as_srv_conf *conf = oauth2_as_srv(sp);
         if (!oauth2_as_enabled(conf)) {

@@ -12,6 +12,7 @@
 
 #include "oa2_log.h"
 #include "oa2_http.h"
+#include "oa2_token.h"
 #include "rs_private.h"
 
 static void rs_lib_log(void *baton, oa2_log_level_e level, const char *msg)
@@ -153,6 +154,11 @@ static int rs_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     curl_global_init(CURL_GLOBAL_DEFAULT);
     apr_pool_cleanup_register(pconf, NULL, curl_cleanup,
                               apr_pool_cleanup_null);
+    if (oa2_token_init() != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, OA2LOGNO(20502)
+                     "OpenSSL has no SHA-256; startup stops");
+        return !OK;
+    }
     if (oauth2_rs_cache_post_config(pconf, ptemp, s) != APR_SUCCESS) {
         return !OK;
     }

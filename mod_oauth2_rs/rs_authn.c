@@ -8,6 +8,7 @@
 #include <http_protocol.h>
 #include <http_request.h>
 
+#include "oa2_claims.h"
 #include "oa2_form.h"
 #include "oa2_json.h"
 #include "oa2_jwt.h"
@@ -158,14 +159,16 @@ static int verify(request_rec *r, const oauth2_rs_dir_conf *d,
     return OK;
 }
 
-/* Claims from the shared cache, when the key and algorithm that verified
- * the token are both accepted here. */
-static json_object *cached_claims(request_rec *r, const oauth2_rs_dir_conf *d,
-                                  const unsigned char *hash)
+/* The digest of a verified token from the cache, when the key and the
+ * algorithm that verified it are both accepted here. */
+static oa2_claims_t *cached_claims(request_rec *r,
+                                   const oauth2_rs_dir_conf *d,
+                                   const unsigned char *hash)
 {
-    const char *tp, *payload, *alg;
+    const char *tp, *alg;
+    char *payload;
     apr_array_header_t *keys;
-    json_object *claims;
+    oa2_claims_t *c;
 
     if (oauth2_rs_cache_get(r, hash, &tp, &payload) != APR_SUCCESS
         || (alg = strchr(tp, ' ')) == NULL
@@ -173,18 +176,22 @@ static json_object *cached_claims(request_rec *r, const oauth2_rs_dir_conf *d,
         || oauth2_rs_keys(r, d, 0, &keys) != APR_SUCCESS
         || !key_accepted(keys, apr_pstrmemdup(r->pool, tp,
                                               (apr_size_t)(alg - tp)))
-        || oa2_json_parse_object(r->pool, payload, strlen(payload), &claims)
+        || oa2_claims_load(r->pool, payload, strlen(payload), &c)
            != APR_SUCCESS) {
         return NULL;
     }
-    return claims;
+    return c;
 }
 
-/* The location's own rules, checked on every request (cached or not). */
+/* The location's own rules, checked on every request: on the parsed
+ * token (jws) when it was just verified or introspected, else on the
+ * cached digest. */
 static int check_claims(request_rec *r, const oauth2_rs_dir_conf *d,
-                        oa2_jws_t *jws, oauth2_rs_token *t)
+                        const oa2_jws_t *jws, const oa2_claims_t *c,
+                        oauth2_rs_token *t)
 {
     oa2_jwt_rules_t rules;
+    apr_status_t rv;
 
     memset(&rules, 0, sizeof(rules));
     rules.issuer = d->issuer;
@@ -193,36 +200,13 @@ static int check_claims(request_rec *r, const oauth2_rs_dir_conf *d,
     rules.leeway = RS_LEEWAY;
     rules.require_exp = 1;
     rules.typ = "at+jwt";
-    if (oa2_jwt_check(jws, &rules, &t->err) != APR_SUCCESS) {
+    rv = jws != NULL ? oa2_jwt_check(jws, &rules, &t->err)
+                     : oa2_jwt_check_claims(c, &rules, &t->err);
+    if (rv != APR_SUCCESS) {
         return fail(t, HTTP_UNAUTHORIZED, OA2_ERR_INVALID_TOKEN,
                     t->err.description);
     }
     return OK;
-}
-
-static oa2_scope_t *token_scope(apr_pool_t *p, json_object *claims)
-{
-    const char *scope = oa2_json_get_string(claims, "scope");
-    json_object *scp = oa2_json_get_typed(claims, "scp", json_type_array);
-    oa2_scope_t *set = NULL;
-
-    if (scope == NULL && scp != NULL) {
-        /* some issuers send an array "scp" instead of "scope" */
-        apr_array_header_t *a = apr_array_make(p, 4, sizeof(const char *));
-        size_t i;
-        for (i = 0; i < json_object_array_length(scp); i++) {
-            json_object *e = json_object_array_get_idx(scp, i);
-            if (json_object_is_type(e, json_type_string)
-                && oa2_scope_token_valid(json_object_get_string(e))) {
-                APR_ARRAY_PUSH(a, const char *) = json_object_get_string(e);
-            }
-        }
-        return oa2_scope_from_array(p, a);
-    }
-    if (oa2_scope_parse(p, scope, &set) != APR_SUCCESS) {
-        oa2_scope_parse(p, NULL, &set);
-    }
-    return set;
 }
 
 /* Claims already vouched for (a cached verification or the AS's
@@ -242,8 +226,9 @@ static int validate(request_rec *r, const oauth2_rs_dir_conf *d,
     unsigned char hash[OA2_SHA256_LEN];
     const oa2_jwk_t *used = NULL;
     const char *token = find_token(r, d, t);
-    oa2_jws_t *jws;
-    json_object *claims;
+    oa2_jws_t *jws = NULL;
+    json_object *claims = NULL;
+    oa2_claims_t *c = NULL;
     int rc;
 
     if (token == NULL) {
@@ -255,46 +240,61 @@ static int validate(request_rec *r, const oauth2_rs_dir_conf *d,
                     "token too large");
     }
     if (d->introspect_url != NULL) {
-        rc = oauth2_rs_introspect(r, d, token, t, &claims);
+        /* fresh claims, or the digest of a cached answer */
+        rc = oauth2_rs_introspect(r, d, token, t, &claims, &c);
         if (rc != OK) {
             return rc;
         }
-        /* the AS vouched for the token: only this location's rules are
-         * left to check */
-        jws = vouched(r, claims);
+        if (claims != NULL) {
+            /* the AS vouched for the token: only this location's rules
+             * are left to check */
+            jws = vouched(r, claims);
+        }
     }
-    else if ((claims = cached_claims(r, d, hash)) == NULL) {
+    else if ((c = cached_claims(r, d, hash)) == NULL) {
         rc = verify(r, d, token, t, &jws, &used);
         if (rc != OK) {
             return rc;
         }
         claims = jws->payload;
     }
-    else {
-        jws = vouched(r, claims);
-    }
-    rc = check_claims(r, d, jws, t);
+    rc = check_claims(r, d, jws, c, t);
     if (rc != OK) {
         return rc;
     }
+    if (c == NULL && oa2_claims_digest(r->pool, claims, &c) != APR_SUCCESS) {
+        /* the checks have passed: only a failed allocation gets here */
+        return fail(t, HTTP_INTERNAL_SERVER_ERROR, OA2_ERR_SERVER_ERROR,
+                    "cannot read the claims");
+    }
     if (used != NULL) {
-        apr_int64_t exp = 0, ttl = oauth2_rs_cache_ttl(
-            oauth2_rs_srv(r->server));
+        apr_int64_t ttl = oauth2_rs_cache_ttl(oauth2_rs_srv(r->server));
         apr_int64_t now = (apr_int64_t)apr_time_sec(r->request_time);
-        oa2_json_get_int64(claims, "exp", &exp);
-        oauth2_rs_cache_put(r, hash, exp < now + ttl ? exp : now + ttl,
+        oauth2_rs_cache_put(r, hash,
+                            c->exp < now + ttl ? c->exp : now + ttl,
                             apr_pstrcat(r->pool, used->thumbprint, " ",
                                         oa2_alg_name(jws->alg), NULL),
-                            oa2_json_text(r->pool, claims));
+                            oa2_claims_text(r->pool, c));
     }
-    t->claims = claims;
-    t->scope = token_scope(r->pool, claims);
-    t->user = oa2_json_get_string(claims, "sub");
-    if (t->user == NULL) {
-        t->user = oa2_json_get_string(claims, "client_id");
+    t->json = claims;
+    t->claims = c;
+    if (oa2_scope_parse(r->pool, c->scope, &t->scope) != APR_SUCCESS) {
+        oa2_scope_parse(r->pool, NULL, &t->scope);
     }
+    t->user = c->user;
     t->status = OK;
     return OK;
+}
+
+json_object *oauth2_rs_token_json(request_rec *r, oauth2_rs_token *t)
+{
+    if (t->json == NULL && t->claims != NULL
+        && oa2_json_parse_object(r->pool, t->claims->json,
+                                 strlen(t->claims->json), &t->json)
+           != APR_SUCCESS) {
+        t->json = NULL;
+    }
+    return t->json;
 }
 
 oauth2_rs_token *oauth2_rs_token_of(request_rec *r)

@@ -133,7 +133,8 @@ static authz_status claim_check(request_rec *r, const char *require_line,
         return AUTHZ_DENIED_NO_USER;
     }
     if (t == NULL || t->status != OK
-        || !json_object_object_get_ex(t->claims, rule->claim, &v)
+        || !json_object_object_get_ex(oauth2_rs_token_json(r, t), rule->claim,
+                                      &v)
         || !claim_matches(v, rule->values)) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, OA2LOGNO(20402)
                       "Require oauth2-claim %s: denied", rule->claim);

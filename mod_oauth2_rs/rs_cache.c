@@ -15,7 +15,7 @@
 #define RS_CACHE_ID "oauth2_rs"
 #define RS_CACHE_MAX_VALUE 8192
 /* Tokens each process keeps in its memo (at most OA2_MEMO_MAX_VALUE bytes
- * each; a typical entry is 400 to 600 bytes, so about 2 MiB). */
+ * each; a typical entry is 600 to 900 bytes, so about 3 MiB). */
 #define RS_MEMO_ENTRIES 4096
 
 /* Created in post_config, re-attached in child_init. */
@@ -45,9 +45,9 @@ void oauth2_rs_cache_pre_config(apr_pool_t *pconf)
 static apr_status_t create_instance(apr_pool_t *pconf, apr_pool_t *ptemp,
                                     server_rec *s, oauth2_rs_srv_conf *c)
 {
-    /* a SHA-256 key and "<expiry> <thumbprint> <alg>\n<claims>" of about
-     * 500 bytes: shmcb's default 512,000 bytes hold about 900 tokens */
-    static struct ap_socache_hints hints = { 32, 480, 300 * APR_USEC_PER_SEC };
+    /* a SHA-256 key and "<expiry> <thumbprint> <alg>\n<digest>" of about
+     * 750 bytes: shmcb's default 512,000 bytes hold about 600 tokens */
+    static struct ap_socache_hints hints = { 32, 750, 300 * APR_USEC_PER_SEC };
     const char *spec = c->cache_spec ? c->cache_spec : "shmcb";
     const char *sep = strchr(spec, ':');
     const char *name = sep ? apr_pstrmemdup(ptemp, spec, sep - spec) : spec;
@@ -150,13 +150,13 @@ void oauth2_rs_cache_child_init(apr_pool_t *p, server_rec *s)
     }
 }
 
-/* Entry layout: "<expiry> <thumbprint> <alg>\n<payload JSON>", the same
- * in the memo and the shared cache. */
-static apr_status_t split(request_rec *r, const char *value,
-                          const char **thumbprint, const char **payload,
+/* Entry layout: "<expiry> <thumbprint> <alg>\n<oa2_claims_text>", the
+ * same in the memo and the shared cache. */
+static apr_status_t split(request_rec *r, char *value,
+                          const char **thumbprint, char **payload,
                           apr_int64_t *expiry)
 {
-    const char *nl = strchr(value, '\n');
+    char *nl = strchr(value, '\n');
     char *end;
 
     *expiry = apr_strtoi64(value, &end, 10);
@@ -169,7 +169,7 @@ static apr_status_t split(request_rec *r, const char *value,
     return APR_SUCCESS;
 }
 
-static const char *shared_get(request_rec *r, oauth2_rs_srv_conf *c,
+static char *shared_get(request_rec *r, oauth2_rs_srv_conf *c,
                               const unsigned char *hash)
 {
     unsigned char buf[RS_CACHE_MAX_VALUE];
@@ -193,12 +193,11 @@ static const char *shared_get(request_rec *r, oauth2_rs_srv_conf *c,
 }
 
 apr_status_t oauth2_rs_cache_get(request_rec *r, const unsigned char *hash,
-                                 const char **thumbprint,
-                                 const char **payload)
+                                 const char **thumbprint, char **payload)
 {
     oauth2_rs_srv_conf *c = oauth2_rs_srv(r->server);
     apr_int64_t now = (apr_int64_t)apr_time_sec(r->request_time), expiry;
-    const char *value = NULL;
+    char *value = NULL;
     int from_memo = 0;
 
     if (c->cache == NULL) {
@@ -231,7 +230,7 @@ void oauth2_rs_cache_put(request_rec *r, const unsigned char *hash,
     const char *value;
     apr_size_t len;
 
-    if (c->cache == NULL) {
+    if (c->cache == NULL || payload == NULL) {
         return;
     }
     value = apr_psprintf(r->pool, "%" APR_INT64_T_FMT " %s\n%s", expiry,

@@ -66,21 +66,25 @@ static int ask(request_rec *r, const oauth2_rs_dir_conf *d,
 
 int oauth2_rs_introspect(request_rec *r, const oauth2_rs_dir_conf *d,
                          const char *token, oauth2_rs_token *t,
-                         json_object **claims)
+                         json_object **claims, oa2_claims_t **digest)
 {
     unsigned char hash[OA2_SHA256_LEN];
-    const char *tag, *payload;
-    apr_int64_t exp = 0, ttl = oauth2_rs_introspect_ttl(d);
+    const char *tag;
+    char *payload;
+    apr_int64_t ttl = oauth2_rs_introspect_ttl(d);
     apr_int64_t now = (apr_int64_t)apr_time_sec(r->request_time);
+    oa2_claims_t *c;
     int rc;
 
+    *claims = NULL;
+    *digest = NULL;
     if (cache_key(d, token, r->pool, hash) != APR_SUCCESS) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if (ttl > 0 && oauth2_rs_cache_get(r, hash, &tag, &payload)
                    == APR_SUCCESS
         && strcmp(tag, "introspection") == 0
-        && oa2_json_parse_object(r->pool, payload, strlen(payload), claims)
+        && oa2_claims_load(r->pool, payload, strlen(payload), digest)
            == APR_SUCCESS) {
         return OK;
     }
@@ -88,11 +92,12 @@ int oauth2_rs_introspect(request_rec *r, const oauth2_rs_dir_conf *d,
     if (rc != OK) {
         return rc;
     }
-    oa2_json_get_int64(*claims, "exp", &exp);
-    if (ttl > 0 && exp > now) {
-        oauth2_rs_cache_put(r, hash, exp < now + ttl ? exp : now + ttl,
-                            "introspection",
-                            oa2_json_text(r->pool, *claims));
+    /* cached before this location's checks: another location with other
+     * rules may accept the same answer (a hit checks the digest again) */
+    if (ttl > 0 && oa2_claims_digest(r->pool, *claims, &c) == APR_SUCCESS
+        && c->has_exp && c->exp > now) {
+        oauth2_rs_cache_put(r, hash, c->exp < now + ttl ? c->exp : now + ttl,
+                            "introspection", oa2_claims_text(r->pool, c));
     }
     return OK;
 }

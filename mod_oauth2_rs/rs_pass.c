@@ -4,7 +4,6 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 
-#include "oa2_json.h"
 #include "rs_private.h"
 
 #define CLAIM_HEADER_PREFIX "OAuth2-Claim-"
@@ -49,58 +48,28 @@ static char *safe_name(apr_pool_t *p, const char *name, char keep, char repl)
     return s;
 }
 
-/* Strings as they are, arrays of strings space-separated, the rest as
- * JSON; control characters become spaces so no header can be split. */
-static const char *claim_value(apr_pool_t *p, json_object *v)
-{
-    const char *s;
-    char *out, *c;
-
-    if (json_object_is_type(v, json_type_string)) {
-        s = json_object_get_string(v);
-    }
-    else if (json_object_is_type(v, json_type_array)) {
-        apr_array_header_t *parts = apr_array_make(p, 4, sizeof(char *));
-        size_t i;
-        for (i = 0; i < json_object_array_length(v); i++) {
-            APR_ARRAY_PUSH(parts, const char *) =
-                claim_value(p, json_object_array_get_idx(v, i));
-        }
-        return apr_array_pstrcat(p, parts, ' ');
-    }
-    else {
-        s = oa2_json_text(p, v);
-    }
-    out = apr_pstrdup(p, s ? s : "");
-    for (c = out; *c; c++) {
-        if ((unsigned char)*c < 0x20 || *c == 0x7F) {
-            *c = ' ';
-        }
-    }
-    return out;
-}
-
 void oauth2_rs_pass_claims(request_rec *r, const oauth2_rs_dir_conf *d,
-                           json_object *claims)
+                           const oa2_claims_t *claims)
 {
-    int how = oauth2_rs_pass_as(d);
+    int how = oauth2_rs_pass_as(d), i;
 
     if (how & RS_PASS_NONE || claims == NULL) {
         return;
     }
-    json_object_object_foreach(claims, key, val) {
-        const char *value = claim_value(r->pool, val);
+    for (i = 0; i < claims->pass->nelts; i++) {
+        const oa2_claim_pass_t *c = &APR_ARRAY_IDX(claims->pass, i,
+                                                   oa2_claim_pass_t);
         if (how & RS_PASS_ENV) {
             apr_table_setn(r->subprocess_env,
                            apr_pstrcat(r->pool, CLAIM_ENV_PREFIX,
-                                       safe_name(r->pool, key, '_', '_'),
-                                       NULL), value);
+                                       safe_name(r->pool, c->name, '_', '_'),
+                                       NULL), c->value);
         }
         if (how & RS_PASS_HEADERS) {
             apr_table_setn(r->headers_in,
                            apr_pstrcat(r->pool, CLAIM_HEADER_PREFIX,
-                                       safe_name(r->pool, key, '-', '-'),
-                                       NULL), value);
+                                       safe_name(r->pool, c->name, '-', '-'),
+                                       NULL), c->value);
         }
     }
 }

@@ -8,6 +8,7 @@
 #include <http_log.h>
 #include <json-c/json.h>
 
+#include "oa2_claims.h"
 #include "oa2_error.h"
 #include "oa2_scope.h"
 #include "rs_config.h"
@@ -25,7 +26,9 @@ typedef struct oauth2_rs_token {
     int status;                 /* OK, or the HTTP status of the failure */
     oa2_err_t err;              /* when status is 400/401/403/503 */
     int no_token;               /* no token was presented */
-    json_object *claims;        /* verified claims */
+    oa2_claims_t *claims;       /* the verified claims, digested */
+    json_object *json;          /* the same as JSON: parsed when a rule
+                                 * needs it (oauth2_rs_token_json) */
     oa2_scope_t *scope;         /* the token's scope */
     const char *user;           /* sub, else client_id */
     const char *missing_scope;  /* for insufficient_scope challenges */
@@ -51,6 +54,10 @@ int oauth2_rs_deny(request_rec *r, const oauth2_rs_dir_conf *d,
 
 /** @return the context already computed for r, or NULL */
 oauth2_rs_token *oauth2_rs_token_of(request_rec *r);
+
+/** @return the verified claims of a valid token as a JSON object (parsed
+ *          at the first call), or NULL */
+json_object *oauth2_rs_token_json(request_rec *r, oauth2_rs_token *t);
 
 /* ---- rs_authz.c ---- */
 void oauth2_rs_register_authz(apr_pool_t *p);
@@ -89,12 +96,11 @@ void oauth2_rs_cache_pre_config(apr_pool_t *pconf);
 /**
  * Looks up a verified token by the SHA-256 of its text.
  * @param thumbprint what verified it: "<key thumbprint> <alg>"
- * @param payload the verified claims as JSON text
+ * @param payload what was stored (oa2_claims_text), a copy in r->pool
  * @return APR_SUCCESS or APR_NOTFOUND
  */
 apr_status_t oauth2_rs_cache_get(request_rec *r, const unsigned char *hash,
-                                 const char **thumbprint,
-                                 const char **payload);
+                                 const char **thumbprint, char **payload);
 
 /**
  * Remembers a verified token until `expiry` (seconds since the epoch).
@@ -108,13 +114,15 @@ void oauth2_rs_cache_put(request_rec *r, const unsigned char *hash,
 /**
  * Validates a token by introspection (OAuthRSIntrospect), reusing a cached
  * answer for at most OAuthRSIntrospectCacheTTL and never past its exp.
- * @param claims the introspection response of an active token
+ * @param claims the introspection response of an active token, when the
+ *        AS was asked (NULL when the answer was cached)
+ * @param digest the digest of the cached answer, when cached (else NULL)
  * @return OK, HTTP_UNAUTHORIZED (inactive) or HTTP_SERVICE_UNAVAILABLE
  *         (the AS cannot be reached; logged), with t->err filled
  */
 int oauth2_rs_introspect(request_rec *r, const oauth2_rs_dir_conf *d,
                          const char *token, oauth2_rs_token *t,
-                         json_object **claims);
+                         json_object **claims, oa2_claims_t **digest);
 
 /* ---- rs_pass.c ---- */
 
@@ -123,6 +131,6 @@ void oauth2_rs_strip_claim_headers(request_rec *r);
 
 /** Exports claims as OAUTH2_CLAIM_* env vars and/or OAuth2-Claim-* headers. */
 void oauth2_rs_pass_claims(request_rec *r, const oauth2_rs_dir_conf *d,
-                           json_object *claims);
+                           const oa2_claims_t *claims);
 
 #endif

@@ -485,4 +485,46 @@ write("saml", "tpl-two-signatures", template(
 write("saml", "dtd", '<?xml version="1.0"?>\n<!DOCTYPE a [<!ENTITY e "x">]>\n'
       '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" '
       'ID="_a" Version="2.0">&e;</saml:Assertion>')
+# ---- claims: digest texts (oa2_claims_text) and JSON objects to digest ------
+def claims_text(claims):
+    """oa2_claims_text of a digest, for claims of strings, integers and
+    arrays of strings only (whose rendering is easy to predict here)."""
+    def field(v):
+        if v is None:
+            return "-"
+        v = str(v)
+        return "%d:%s," % (len(v.encode()), v)
+
+    def render(v):
+        return " ".join(v) if isinstance(v, list) else str(v)
+    aud = claims.get("aud")
+    auds = [aud] if isinstance(aud, str) else [
+        a for a in (aud or []) if isinstance(a, str)]
+    user = claims.get("sub", claims.get("client_id"))
+    out = "c1" + field(claims.get("iss")) + field(user) + \
+        field(claims.get("scope"))
+    for t in ("exp", "nbf", "iat"):
+        out += field(claims.get(t))
+    out += field(len(auds)) + "".join(field(a) for a in auds)
+    out += field(len(claims)) + "".join(
+        field(k) + field(render(v)) for k, v in claims.items())
+    return out + field(json.dumps(claims, separators=(",", ":"),
+                                  ensure_ascii=False))
+
+
+AT = {"iss": "https://as.example.test", "sub": "alice", "aud": "api",
+      "exp": 1900000000, "iat": 1700000000, "scope": "read write",
+      "client_id": "B30SVdXvFJWSlvSqDLGYcg", "jti": "j1"}
+write("claims", "text-typical", claims_text(AT))
+write("claims", "text-empty", claims_text({}))
+write("claims", "text-aud-array", claims_text(
+    {"aud": ["a", "b,c", "1:x,"], "sub": "-", "nbf": -5, "roles": ["r1", "r2"]}))
+write("claims", "text-unicode", claims_text({"sub": "\u00e9t\u00e9 \u2603"}))
+write("claims", "json-typical", dumps(AT))
+write("claims", "json-mixed", dumps(
+    {"aud": ["api", 7], "scp": ["a", "b c", "d"], "exp": 1.5, "x": None}))
+write("claims", "json-nested", dumps(
+    {"act": {"sub": "svc"}, "cnf": {"jkt": "abc"}, "admin": True,
+     "nbf": 1700000000, "iat": 2000000000, "line": "a\nb\u007f",
+     "bad\tname": [1, "two", {"3": 4}]}))
 print("corpus written to", CORPUS)

@@ -247,3 +247,58 @@ def test_rs_004_17_cors_preflight_passes(default_conf):
     assert r.status_code != 401
     # a plain OPTIONS without the preflight headers still needs a token
     assert requests.options(default_conf.url + "/flickr/photos", timeout=5).status_code == 401
+
+
+def _answer(r):
+    """What a request decided: the status and, from the echo CGI, what reached the backend."""
+    seen = sorted(l for l in r.text.splitlines()
+                  if l.startswith(("OAUTH2_CLAIM_", "HTTP_OAUTH2_CLAIM_", "REMOTE_USER=",
+                                   "AUTH_TYPE="))) if r.status_code == 200 else []
+    return r.status_code, challenge(r), seen
+
+
+def test_rs_004_18_cache_hit_answers_as_the_first_validation(default_conf, as_key):
+    """After the first request a token is served from the validation cache, which keeps a
+    digest of the claims instead of the JSON: every later request, at any location, must get
+    the answer the first validation gave, with the same claims for the backend."""
+    httpd = default_conf
+    now = int(time.time())
+
+    def tokens():
+        return {
+            "plain": forge(as_key, iss=httpd.url, sub="bob", client_id="trusted-app"),
+            # an array "scp" (only its valid tokens count) and an array "aud"
+            "scp": forge(as_key, iss=httpd.url, scope=None, aud=["https://api.example.com", 5],
+                         scp=["photos", "bad scope", 7, "admin"]),
+            "odd": forge(as_key, iss=httpd.url, sub=None, client_id="app-9",
+                         nested={"a": [1, {"b": "c"}]}, flag=True, f=1.5,
+                         roles=["r1", "r2"], **{"odd name\t": "x\r\ny"}),
+            "no_scope": forge(as_key, iss=httpd.url, scope="read"),
+            "wrong_iss": forge(as_key, iss="https://evil.example"),
+            "future_nbf": forge(as_key, iss=httpd.url, nbf=now + 3600),
+            "expired": forge(as_key, iss=httpd.url, exp=now - 120),
+        }
+    paths = ["/cgi-bin/echo", "/api/index.json", "/aud/index.json", "/flickr/photos"]
+    expected = {  # the statuses at each path, whatever the order
+        "plain": [200, 200, 401, 200], "scp": [200, 200, 200, 200],
+        "odd": [200, 403, 401, 200], "no_scope": [403, 403, 401, 403],
+        "wrong_iss": [401] * 4, "future_nbf": [401] * 4, "expired": [401] * 4,
+    }
+    for order in (paths, paths[::-1]):
+        for name, tok in tokens().items():
+            first = {p: _answer(get(httpd, p, tok)) for p in order}
+            for _ in range(2):
+                again = {p: _answer(get(httpd, p, tok)) for p in order}
+                assert again == first, name
+            assert [first[p][0] for p in paths] == expected[name], (name, first)
+            if name == "odd":
+                seen = first["/cgi-bin/echo"][2]
+                assert "REMOTE_USER=app-9" in seen
+                assert 'OAUTH2_CLAIM_nested={"a":[1,{"b":"c"}]}' in seen
+                assert "OAUTH2_CLAIM_odd_name_=x  y" in seen
+                assert "OAUTH2_CLAIM_roles=r1 r2" in seen
+                assert "OAUTH2_CLAIM_flag=true" in seen
+                assert "OAUTH2_CLAIM_f=1.5" in seen
+            if name == "scp":
+                assert "OAUTH2_CLAIM_aud=https://api.example.com 5" in first["/cgi-bin/echo"][2]
+    httpd.expect_log("AH01631")   # mod_authz_core logs the 403s of /api

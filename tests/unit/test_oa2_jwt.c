@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 
 #include "unit.h"
+#include "oa2_claims.h"
 #include "oa2_json.h"
 #include "oa2_jwt.h"
 
@@ -36,12 +37,48 @@ static oa2_jwt_rules_t rules_at(apr_int64_t now, int leeway)
     return r;
 }
 
+/* The digest of the payload (what a cache hit checks) must meet the same
+ * fate, with the same description (`why` NULL: accepted); `typ` is not
+ * part of it. A malformed time claim cannot be digested at all. */
+static void check_digest(const oa2_jws_t *jws, const oa2_jwt_rules_t *r,
+                         const char *why)
+{
+    oa2_err_t err = { NULL, NULL, 0 };
+    oa2_jwt_rules_t without_typ = *r;
+    oa2_claims_t *c;
+    apr_pool_t *p;
+    apr_status_t rv;
+
+    if (why != NULL && strcmp(why, "wrong token type") == 0) {
+        return;
+    }
+    without_typ.typ = NULL;
+    assert_int_equal(apr_pool_create(&p, NULL), APR_SUCCESS);
+    rv = oa2_claims_digest(p, jws->payload, &c);
+    if (why != NULL && strcmp(why, "malformed time claim") == 0) {
+        assert_int_equal(rv, APR_EINVAL);
+        apr_pool_destroy(p);
+        return;
+    }
+    assert_int_equal(rv, APR_SUCCESS);
+    assert_int_equal(oa2_jwt_check_claims(c, &without_typ, &err),
+                     why == NULL ? APR_SUCCESS : APR_EINVAL);
+    if (why == NULL) {
+        assert_null(err.error);
+    }
+    else {
+        assert_string_equal(err.description, why);
+    }
+    apr_pool_destroy(p);
+}
+
 static void check_ok(const oa2_jws_t *jws, const oa2_jwt_rules_t *r)
 {
     oa2_err_t err = { NULL, NULL, 0 };
 
     assert_int_equal(oa2_jwt_check(jws, r, &err), APR_SUCCESS);
     assert_null(err.error);
+    check_digest(jws, r, NULL);
 }
 
 /* Fails with invalid_token; the description must be `why`. */
@@ -56,6 +93,7 @@ static void check_bad(const oa2_jws_t *jws, const oa2_jwt_rules_t *r,
     assert_int_equal(err.status, 401);
     assert_non_null(err.description);
     assert_string_equal(err.description, why);
+    check_digest(jws, r, why);
 }
 
 /* A payload with one time claim. */

@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0 (see LICENSE). */
 /* oa2_claims: a verified token's claims digested once, so that a cache hit needs no JSON parser. */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <apr_strings.h>
 
@@ -40,6 +41,11 @@ static const char *render(apr_pool_t *p, json_object *v)
     }
     if (json_object_is_type(v, json_type_string)) {
         return controls_to_spaces(apr_pstrdup(p, json_object_get_string(v)));
+    }
+    if (json_object_is_type(v, json_type_int)
+        && json_object_get_int64(v) != INT64_MAX) {
+        /* what json-c writes, without its print buffer */
+        return apr_psprintf(p, "%" APR_INT64_T_FMT, json_object_get_int64(v));
     }
     return controls_to_spaces(apr_pstrdup(p, oa2_json_text(p, v)));
 }
@@ -131,47 +137,86 @@ apr_status_t oa2_claims_digest(apr_pool_t *p, json_object *claims,
 /* ---- the text: "c1" then fields, each "-" (absent) or
  *      "<length>:<bytes>," ---- */
 
-static void put_field(apr_array_header_t *out, apr_pool_t *p, const char *s)
+/* The text is written in two passes over the same fields: one to size it,
+ * one to fill it (no apr_psprintf per field on the miss path). */
+typedef struct {
+    char *at;            /* NULL: only count */
+    apr_size_t len;
+} writer;
+
+static void put(writer *w, const char *s, apr_size_t n)
 {
-    APR_ARRAY_PUSH(out, const char *) =
-        s ? apr_psprintf(p, "%" APR_SIZE_T_FMT ":%s,", strlen(s), s) : "-";
+    if (w->at != NULL) {
+        memcpy(w->at, s, n);
+        w->at += n;
+    }
+    w->len += n;
 }
 
-static void put_time(apr_array_header_t *out, apr_pool_t *p, int present,
-                     apr_int64_t t)
+static void put_field(writer *w, const char *s)
 {
-    put_field(out, p, present ? apr_psprintf(p, "%" APR_INT64_T_FMT, t)
-                              : NULL);
+    char digits[24];
+    apr_size_t n;
+
+    if (s == NULL) {
+        put(w, "-", 1);
+        return;
+    }
+    n = strlen(s);
+    put(w, digits, (apr_size_t)apr_snprintf(digits, sizeof(digits),
+                                            "%" APR_SIZE_T_FMT ":", n));
+    put(w, s, n);
+    put(w, ",", 1);
+}
+
+static void put_int(writer *w, int present, apr_int64_t v)
+{
+    char digits[24];
+
+    apr_snprintf(digits, sizeof(digits), "%" APR_INT64_T_FMT, v);
+    put_field(w, present ? digits : NULL);
+}
+
+static void write_text(writer *w, const oa2_claims_t *c)
+{
+    int i;
+
+    put(w, CLAIMS_MAGIC, sizeof(CLAIMS_MAGIC) - 1);
+    put_field(w, c->iss);
+    put_field(w, c->user);
+    put_field(w, c->scope);
+    put_int(w, c->has_exp, c->exp);
+    put_int(w, c->has_nbf, c->nbf);
+    put_int(w, c->has_iat, c->iat);
+    put_int(w, 1, c->aud->nelts);
+    for (i = 0; i < c->aud->nelts; i++) {
+        put_field(w, APR_ARRAY_IDX(c->aud, i, const char *));
+    }
+    put_int(w, 1, c->pass->nelts);
+    for (i = 0; i < c->pass->nelts; i++) {
+        const oa2_claim_pass_t *e = &APR_ARRAY_IDX(c->pass, i,
+                                                   oa2_claim_pass_t);
+        put_field(w, e->name);
+        put_field(w, e->value);
+    }
+    put_field(w, c->json);
 }
 
 const char *oa2_claims_text(apr_pool_t *p, const oa2_claims_t *c)
 {
-    apr_array_header_t *out = apr_array_make(p, 16 + 2 * c->pass->nelts,
-                                             sizeof(const char *));
-    const char *text;
-    int i;
+    writer size = { NULL, 0 }, fill;
+    char *text;
 
-    APR_ARRAY_PUSH(out, const char *) = CLAIMS_MAGIC;
-    put_field(out, p, c->iss);
-    put_field(out, p, c->user);
-    put_field(out, p, c->scope);
-    put_time(out, p, c->has_exp, c->exp);
-    put_time(out, p, c->has_nbf, c->nbf);
-    put_time(out, p, c->has_iat, c->iat);
-    put_field(out, p, apr_itoa(p, c->aud->nelts));
-    for (i = 0; i < c->aud->nelts; i++) {
-        put_field(out, p, APR_ARRAY_IDX(c->aud, i, const char *));
+    write_text(&size, c);
+    if (size.len > OA2_CLAIMS_MAX_TEXT) {
+        return NULL;
     }
-    put_field(out, p, apr_itoa(p, c->pass->nelts));
-    for (i = 0; i < c->pass->nelts; i++) {
-        const oa2_claim_pass_t *e = &APR_ARRAY_IDX(c->pass, i,
-                                                   oa2_claim_pass_t);
-        put_field(out, p, e->name);
-        put_field(out, p, e->value);
-    }
-    put_field(out, p, c->json);
-    text = apr_array_pstrcat(p, out, '\0');
-    return strlen(text) <= OA2_CLAIMS_MAX_TEXT ? text : NULL;
+    text = apr_palloc(p, size.len + 1);
+    fill.at = text;
+    fill.len = 0;
+    write_text(&fill, c);
+    text[size.len] = '\0';
+    return text;
 }
 
 typedef struct {

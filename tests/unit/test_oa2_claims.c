@@ -139,9 +139,24 @@ static void test_digest_user_scope_aud(void **state)
     assert_null(c->iss);
     c = digest_of(p, "{\"aud\":{\"api\":1}}");
     assert_int_equal(c->aud->nelts, 0);
-    /* negative and extreme integers are still integers */
-    c = digest_of(p, "{\"exp\":-5,\"iat\":9223372036854775807}");
+    /* negative and extreme integers are still integers, and pass as
+     * json-c writes them */
+    c = digest_of(p, "{\"exp\":-5,\"iat\":9223372036854775807,"
+                     "\"big\":18446744073709551615,\"z\":-0,"
+                     "\"min\":-9223372036854775808}");
     assert_true(c->exp == -5 && c->iat == INT64_MAX);
+    {
+        const char *ints = "{\"exp\":-5,\"iat\":9223372036854775807,"
+                           "\"big\":18446744073709551615,\"z\":-0,"
+                           "\"min\":-9223372036854775808}";
+        json_object *o;
+        assert_int_equal(oa2_json_parse_object(p, ints, strlen(ints), &o),
+                         APR_SUCCESS);
+        json_object_object_foreach(o, key, val) {
+            assert_string_equal(pass_value(c, key), oa2_json_text(p, val));
+        }
+        assert_string_equal(pass_value(c, "big"), "18446744073709551615");
+    }
 }
 
 static void test_digest_refuses(void **state)

@@ -248,41 +248,46 @@ static apr_status_t check_request(request_rec *r, oauth2_as_authz_req *q,
     return APR_SUCCESS;
 }
 
-/* RFC 6749 §4.1.2: a code, bound to everything the request said. */
-static int grant_code(request_rec *r, const oauth2_as_authz_req *q)
+apr_status_t oauth2_as_authz_code_new(request_rec *r,
+                                      const oauth2_as_authz_req *q,
+                                      oauth2_as_code_rec *c,
+                                      const char **code)
 {
     oauth2_as_srv_conf *conf = oauth2_as_srv(r->server);
-    oauth2_as_code_rec c;
-    const char *code = oa2_token_random(r->pool, 32), *url, *sep;
-    apr_status_t rv;
 
-    memset(&c, 0, sizeof(c));
-    c.family_id = oa2_token_random(r->pool, 16);
-    c.access_jti = oa2_token_random(r->pool, 16);
-    if (code == NULL || c.family_id == NULL || c.access_jti == NULL) {
-        return oauth2_as_html_error(r, 500, "Server error",
-                                    "No code could be made.");
+    memset(c, 0, sizeof(*c));
+    *code = oa2_token_random(r->pool, 32);
+    c->family_id = oa2_token_random(r->pool, 16);
+    c->access_jti = oa2_token_random(r->pool, 16);
+    if (*code == NULL || c->family_id == NULL || c->access_jti == NULL) {
+        return APR_EGENERAL;
     }
-    c.code_hash = oa2_token_hash(r->pool, code);
-    c.client_id = q->client->client_id;
-    c.username = q->user;
-    c.redirect_uri = q->redirect_uri;
-    c.redirect_uri_given = q->redirect_given;
-    c.scope = oa2_scope_join(r->pool, q->scope);
-    c.audience = q->audience;
-    c.code_challenge = q->code_challenge;
-    c.code_challenge_method = q->code_challenge_method;
-    c.created_at = oauth2_as_now();
-    c.expires_at = c.created_at + oauth2_as_code_lifetime(conf);
-    rv = oauth2_as_store_code_insert(r, &c);
-    if (rv != APR_SUCCESS) {
-        oa2_err_t err;
-        oa2_err_set(&err, 503, OA2_ERR_TEMPORARILY_UNAVAILABLE, NULL);
-        return oauth2_as_authz_redirect_error(r, q, &err);
-    }
+    c->code_hash = oa2_token_hash(r->pool, *code);
+    c->client_id = q->client->client_id;
+    c->username = q->user;
+    c->redirect_uri = q->redirect_uri;
+    c->redirect_uri_given = q->redirect_given;
+    c->scope = oa2_scope_join(r->pool, q->scope);
+    c->audience = q->audience;
+    c->code_challenge = q->code_challenge;
+    c->code_challenge_method = q->code_challenge_method;
+    c->created_at = oauth2_as_now();
+    c->expires_at = c->created_at + oauth2_as_code_lifetime(conf);
+    return APR_SUCCESS;
+}
+
+/* RFC 6749 §4.1.2: the code in the query (or the fragment), with state
+ * and iss (RFC 9207). */
+int oauth2_as_authz_code_redirect(request_rec *r,
+                                  const oauth2_as_authz_req *q,
+                                  const char *code)
+{
+    oauth2_as_srv_conf *conf = oauth2_as_srv(r->server);
+    const char *url, *sep;
+
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, OA2LOGNO(10804)
                   "issued an authorization code for client %s and user %s",
-                  c.client_id, q->user);
+                  q->client->client_id, q->user);
     sep = q->fragment ? "#" : (strchr(q->redirect_uri, '?') ? "&" : "?");
     url = apr_pstrcat(r->pool, q->redirect_uri, sep, "code=",
                       oa2_form_encode(r->pool, code), NULL);
@@ -293,6 +298,24 @@ static int grant_code(request_rec *r, const oauth2_as_authz_req *q)
     url = apr_pstrcat(r->pool, url, "&iss=",
                       oa2_form_encode(r->pool, conf->issuer), NULL);
     return redirect_to(r, url);
+}
+
+/* A code for a request the user had already allowed. */
+static int grant_code(request_rec *r, const oauth2_as_authz_req *q)
+{
+    oauth2_as_code_rec c;
+    const char *code;
+    oa2_err_t err;
+
+    if (oauth2_as_authz_code_new(r, q, &c, &code) != APR_SUCCESS) {
+        return oauth2_as_html_error(r, 500, "Server error",
+                                    "No code could be made.");
+    }
+    if (oauth2_as_store_code_insert(r, &c) != APR_SUCCESS) {
+        oa2_err_set(&err, 503, OA2_ERR_TEMPORARILY_UNAVAILABLE, NULL);
+        return oauth2_as_authz_redirect_error(r, q, &err);
+    }
+    return oauth2_as_authz_code_redirect(r, q, code);
 }
 
 /* RFC 6749 §4.2.2: the token in the fragment, never a refresh token. */

@@ -40,6 +40,22 @@ int oauth2_as_authz_redirect_error(request_rec *r,
  */
 int oauth2_as_authz_grant(request_rec *r, const oauth2_as_authz_req *q);
 
+/**
+ * A new authorization code for an allowed code request, bound to
+ * everything the request said; not stored yet.
+ * @param code the code itself (c holds only its hash)
+ * @return APR_SUCCESS, or APR_EGENERAL when no random bytes could be had
+ */
+apr_status_t oauth2_as_authz_code_new(request_rec *r,
+                                      const oauth2_as_authz_req *q,
+                                      oauth2_as_code_rec *c,
+                                      const char **code);
+
+/** Sends the user back to the client with a stored code. */
+int oauth2_as_authz_code_redirect(request_rec *r,
+                                  const oauth2_as_authz_req *q,
+                                  const char *code);
+
 /* ---- as_consent.c ---- */
 
 /** Sends the consent page for a validated request. */

@@ -114,11 +114,12 @@ int oauth2_as_consent_show(request_rec *r, const oauth2_as_authz_req *q)
     return OK;
 }
 
-/* Marks the form's nonce used and, for "allow", remembers the consent
- * and audits it, all in one statement. */
+/* Marks the form's nonce used and, for "allow", remembers the consent,
+ * audits it and stores the code (code requests), all in one statement. */
 static apr_status_t record_decision(request_rec *r,
                                     const oauth2_as_authz_req *q, int allow,
-                                    const char *nonce, apr_int64_t expiry)
+                                    const char *nonce, apr_int64_t expiry,
+                                    const oauth2_as_code_rec *code)
 {
     oauth2_as_audit_rec e;
     const char *scope = oa2_scope_join(r->pool, q->scope);
@@ -129,7 +130,8 @@ static apr_status_t record_decision(request_rec *r,
     oauth2_as_audit_event(r, q->user, "consent.grant", q->client->client_id,
                           q->user, scope, &e);
     return oauth2_as_store_consent_grant(r, nonce, expiry, q->user,
-                                         q->client->client_id, scope, &e);
+                                         q->client->client_id, scope, &e,
+                                         code);
 }
 
 int oauth2_as_consent_decide(request_rec *r, const oauth2_as_authz_req *q)
@@ -137,17 +139,24 @@ int oauth2_as_consent_decide(request_rec *r, const oauth2_as_authz_req *q)
     oauth2_as_srv_conf *conf = oauth2_as_srv(r->server);
     const char *decision = apr_table_get(q->params, "decision");
     int allow = strcmp(decision, "allow") == 0;
-    const char *nonce;
+    oauth2_as_code_rec c;
+    const char *nonce, *code = NULL;
     apr_int64_t expiry;
     oa2_err_t err;
     apr_status_t rv;
 
+    if (allow && !q->implicit
+        && oauth2_as_authz_code_new(r, q, &c, &code) != APR_SUCCESS) {
+        return oauth2_as_html_error(r, 500, "Server error",
+                                    "No code could be made.");
+    }
     rv = oa2_csrf_check(r->pool, conf->secret, conf->secret_len,
                         AS_CSRF_CONSENT, binding(r, q),
                         apr_table_get(q->params, "csrf"), oauth2_as_now(),
                         &nonce, &expiry);
     if (rv == APR_SUCCESS) {
-        rv = record_decision(r, q, allow, nonce, expiry);
+        rv = record_decision(r, q, allow, nonce, expiry,
+                             code != NULL ? &c : NULL);
     }
     if (rv != APR_SUCCESS) {
         if (rv == AS_STORE_EDB) {
@@ -175,5 +184,6 @@ int oauth2_as_consent_decide(request_rec *r, const oauth2_as_authz_req *q)
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OA2LOGNO(10902)
                   "user %s allowed client %s scope \"%s\"", q->user,
                   q->client->client_id, oa2_scope_join(r->pool, q->scope));
-    return oauth2_as_authz_grant(r, q);
+    return code != NULL ? oauth2_as_authz_code_redirect(r, q, code)
+                        : oauth2_as_authz_grant(r, q);
 }

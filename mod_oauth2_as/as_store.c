@@ -120,8 +120,13 @@ static const struct {
       "updated_at = EXCLUDED.updated_at RETURNING 1), "
       "a AS (INSERT INTO oauth2_audit (at, actor, action, client_id, "
       "username, detail, ip) SELECT %s::bigint, %s, %s, %s, %s, %s, %s "
-      "FROM c RETURNING 1) "
-      "SELECT (SELECT count(*) FROM n), (SELECT count(*) FROM a)" },
+      "FROM c RETURNING 1), "
+      /* the code of a code request (none for implicit: a NULL hash) */
+      "k AS (INSERT INTO oauth2_code (" CODE_COLUMNS ") SELECT %s, %s, %s, "
+      "%s, %s::boolean, %s, %s, %s, %s, %s::bigint, %s::bigint, %s, %s "
+      "FROM n WHERE %s::text IS NOT NULL RETURNING 1) "
+      "SELECT (SELECT count(*) FROM n), (SELECT count(*) FROM a), "
+      "(SELECT count(*) FROM k)" },
     { Q_LIST_CONSENTS,
       "SELECT s.client_id, c.metadata->>'client_name', s.scope, "
       "s.created_at, s.updated_at FROM oauth2_consent s JOIN oauth2_client c "
@@ -739,12 +744,10 @@ apr_status_t oauth2_as_store_nonce_use(request_rec *r, const char *nonce,
 
 /* ---- authorization codes ---------------------------------------------- */
 
-apr_status_t oauth2_as_store_code_insert(request_rec *r,
-                                         const oauth2_as_code_rec *c)
+/* The 13 values of CODE_COLUMNS. */
+static void code_args(apr_pool_t *p, const oauth2_as_code_rec *c,
+                      const char **args)
 {
-    const char *args[13];
-    int nrows = 0;
-
     args[0] = c->code_hash;
     args[1] = c->client_id;
     args[2] = c->username;
@@ -754,10 +757,19 @@ apr_status_t oauth2_as_store_code_insert(request_rec *r,
     args[6] = c->audience;
     args[7] = c->code_challenge;
     args[8] = c->code_challenge_method;
-    args[9] = i64(r->pool, c->created_at);
-    args[10] = i64(r->pool, c->expires_at);
+    args[9] = i64(p, c->created_at);
+    args[10] = i64(p, c->expires_at);
     args[11] = c->family_id;
     args[12] = c->access_jti;
+}
+
+apr_status_t oauth2_as_store_code_insert(request_rec *r,
+                                         const oauth2_as_code_rec *c)
+{
+    const char *args[13];
+    int nrows = 0;
+
+    code_args(r->pool, c, args);
     return sql_exec(r, Q_INSERT_CODE, &nrows, 13, args);
 }
 
@@ -1196,23 +1208,34 @@ apr_status_t oauth2_as_store_consent_grant(request_rec *r,
                                            const char *user,
                                            const char *client_id,
                                            const char *scope,
-                                           const oauth2_as_audit_rec *e)
+                                           const oauth2_as_audit_rec *e,
+                                           const oauth2_as_code_rec *code)
 {
     const char *now = i64(r->pool, oauth2_as_now());
-    const char *args[14] = { nonce, i64(r->pool, nonce_expiry), user,
+    const char *args[28] = { nonce, i64(r->pool, nonce_expiry), user,
                              client_id, scope, now, now,
                              i64(r->pool, e->at), e->actor, e->action,
                              e->client_id, e->username, e->detail, e->ip };
     const char **cols;
-    apr_status_t rv = sql_select_one(r, Q_GRANT_CONSENT, 2, &cols, 14, args);
+    apr_status_t rv;
 
+    if (code != NULL) {
+        code_args(r->pool, code, args + 14);
+        args[27] = code->code_hash;
+    }
+    rv = sql_select_one(r, Q_GRANT_CONSENT, 3, &cols, 28, args);
     if (rv == APR_NOTFOUND) {
         return AS_STORE_EDB;            /* the SELECT always has a row */
     }
     if (rv != APR_SUCCESS) {
         return rv;
     }
-    return strcmp(cols[0], "1") == 0 ? APR_SUCCESS : APR_EEXIST;
+    if (strcmp(cols[0], "1") != 0) {
+        return APR_EEXIST;
+    }
+    /* the nonce was new, so the code went in with it */
+    return code == NULL || strcmp(cols[2], "1") == 0 ? APR_SUCCESS
+                                                     : AS_STORE_EDB;
 }
 
 apr_status_t oauth2_as_store_audit_insert(request_rec *r,

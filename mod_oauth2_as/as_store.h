@@ -333,7 +333,8 @@ typedef struct oauth2_as_audit_rec {
 /**
  * The consent form's "allow" in one statement: marks the CSRF nonce used
  * until `nonce_expiry` and, only if it was new, remembers the consent
- * (adding these scopes to the remembered ones) and appends the audit event.
+ * (adding these scopes to the remembered ones), appends the audit event
+ * and, when `code` is not NULL, stores the authorization code.
  * @return APR_SUCCESS, APR_EEXIST (nonce already used: nothing written) or
  *         AS_STORE_EDB
  */
@@ -343,7 +344,8 @@ apr_status_t oauth2_as_store_consent_grant(request_rec *r,
                                            const char *user,
                                            const char *client_id,
                                            const char *scope,
-                                           const oauth2_as_audit_rec *e);
+                                           const oauth2_as_audit_rec *e,
+                                           const oauth2_as_code_rec *code);
 
 /** Appends an audit event. */
 apr_status_t oauth2_as_store_audit_insert(request_rec *r,

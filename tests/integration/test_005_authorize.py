@@ -201,10 +201,12 @@ def test_as_005_11_csrf(default_conf, web_client, case, pg):
     assert r.status_code == 403, r.text
     assert "Location" not in r.headers
     httpd.expect_log("OA10901")
-    # the refused form wrote nothing: one consent and its audit event at most
+    # the refused form wrote nothing: one consent, its audit event and its code at most
+    # (all written by one statement, gated by the form's nonce)
     granted = pg.psql("SELECT count(*) FROM oauth2_audit WHERE action = 'consent.grant'")
     assert granted == [["1" if case == "reused" else "0"]]
     assert pg.psql("SELECT count(*) FROM oauth2_consent") == granted
+    assert pg.psql("SELECT count(*) FROM oauth2_code") == granted
 
 
 def test_as_005_12_deny(default_conf, web_client):
@@ -354,7 +356,7 @@ def test_as_005_19_no_user_is_config_error(httpd, keys):
         httpd.restart(httpd.default_test_conf())
 
 
-def test_as_005_20_implicit(httpd, keys):
+def test_as_005_20_implicit(httpd, keys, pg):
     """Off by default (above: unsupported_response_type); works when enabled."""
     conf = httpd.default_test_conf().replace(
         "OAuthASScope       admin", "OAuthASGrantTypes authorization_code refresh_token "
@@ -373,6 +375,9 @@ def test_as_005_20_implicit(httpd, keys):
         got, _ = redirect_params(r)
         assert got["token_type"] == "Bearer" and got["state"] == "st"
         assert "refresh_token" not in got and got["iss"] == httpd.url
+        # the consent statement stored no code for a token request
+        assert pg.psql("SELECT count(*) FROM oauth2_code") == [["0"]]
+        assert pg.psql("SELECT count(*) FROM oauth2_consent") == [["1"]]
         assert requests.get(httpd.url + "/flickr/photos", timeout=5,
                             headers={"Authorization": "Bearer " + got["access_token"]}
                             ).status_code == 200

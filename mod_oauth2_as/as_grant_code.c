@@ -79,7 +79,8 @@ static int code_replayed(request_rec *r, const oauth2_as_code_rec *c)
 /* The checks RFC 6749 §4.1.3 and RFC 7636 §4.6 ask of a redeemed code. */
 static const char *code_mismatch(request_rec *r, const oauth2_as_code_rec *c,
                                  apr_table_t *params,
-                                 const oauth2_as_client_auth *auth)
+                                 const oauth2_as_client_auth *auth,
+                                 apr_int64_t now)
 {
     const char *uri = apr_table_get(params, "redirect_uri");
     const char *verifier = apr_table_get(params, "code_verifier");
@@ -87,7 +88,7 @@ static const char *code_mismatch(request_rec *r, const oauth2_as_code_rec *c,
     if (strcmp(c->client_id, auth->client->client_id) != 0) {
         return "code was issued to another client";
     }
-    if (c->expires_at < oauth2_as_now()) {
+    if (c->expires_at < now) {
         return "code expired";
     }
     if (c->redirect_uri_given
@@ -112,20 +113,33 @@ static const char *code_mismatch(request_rec *r, const oauth2_as_code_rec *c,
 int oauth2_as_grant_authorization_code(request_rec *r, apr_table_t *params,
                                        const oauth2_as_client_auth *auth)
 {
+    oauth2_as_srv_conf *conf = oauth2_as_srv(r->server);
     const char *code = apr_table_get(params, "code"), *why, *refresh;
+    apr_int64_t now = oauth2_as_now();
     oauth2_as_code_rec *c = NULL;
     oauth2_as_refresh_rec rec;
     oauth2_as_grant g;
     oauth2_as_token t;
     oa2_scope_t *scope;
-    int replayed;
+    int replayed, stored;
     apr_status_t rv;
 
     if (code == NULL || *code == '\0' || strlen(code) > 256) {
         return grant_error(r, OA2_ERR_INVALID_REQUEST, "code is required");
     }
-    rv = oauth2_as_store_code_consume(r, oa2_token_hash(r->pool, code), &c,
-                                      &replayed);
+    /* the refresh token is made first and stored with the code's
+     * redemption, in one statement (the access token it goes with has the
+     * id the code carries and is issued at `now`) */
+    memset(&g, 0, sizeof(g));
+    g.client = auth->client;
+    if (oauth2_as_new_refresh(r, &g, NULL, &refresh, &rec) != APR_SUCCESS) {
+        return grant_error(r, OA2_ERR_SERVER_ERROR, NULL);
+    }
+    rec.access_exp = now + oauth2_as_access_token_lifetime(conf);
+    rv = oauth2_as_store_code_redeem(r, oa2_token_hash(r->pool, code),
+                                     auth->client->client_id, now,
+                                     refresh != NULL ? &rec : NULL, &c,
+                                     &replayed, &stored);
     if (rv == AS_STORE_EDB) {
         return unavailable(r);
     }
@@ -134,32 +148,33 @@ int oauth2_as_grant_authorization_code(request_rec *r, apr_table_t *params,
                         : grant_error(r, OA2_ERR_INVALID_GRANT,
                                       "unknown code");
     }
-    why = code_mismatch(r, c, params, auth);
+    why = code_mismatch(r, c, params, auth, now);
+    if (why == NULL && refresh != NULL && !stored) {
+        /* the statement's own checks (client, expiry) agree with
+         * code_mismatch: only a changed row could get here */
+        why = "code changed while it was redeemed";
+    }
     if (why != NULL) {
+        if (stored) {
+            /* never handed out, but not to be left lying around */
+            oauth2_as_store_refresh_delete(r, rec.token_hash);
+        }
         return grant_error(r, OA2_ERR_INVALID_GRANT, why);
     }
     oa2_scope_parse(r->pool, c->scope, &scope);
-    memset(&g, 0, sizeof(g));
-    g.client = auth->client;
     g.sub = c->username;
     g.has_user = 1;
     g.scope = scope;
     g.audience = c->audience;
     g.jti = c->access_jti;
     g.family_id = c->family_id;
+    g.issued_at = now;
     rv = oauth2_as_issue_access_token(r, &g, &t);
     if (rv != APR_SUCCESS) {
+        if (stored) {
+            oauth2_as_store_refresh_delete(r, rec.token_hash);
+        }
         return oauth2_as_reply_issue_failed(r, rv);
-    }
-    if (oauth2_as_new_refresh(r, &g, c->family_id, &refresh, &rec)
-        != APR_SUCCESS) {
-        return grant_error(r, OA2_ERR_SERVER_ERROR, NULL);
-    }
-    rec.access_jti = t.jti;
-    rec.access_exp = t.exp;
-    if (refresh != NULL && oauth2_as_store_refresh_insert(r, &rec)
-                           != APR_SUCCESS) {
-        return unavailable(r);
     }
     return oauth2_as_reply_token(r, &t, scope, refresh);
 }

@@ -49,7 +49,7 @@ apr_status_t oauth2_as_issue_access_token(request_rec *r,
 {
     oauth2_as_srv_conf *conf = oauth2_as_srv(r->server);
     json_object *claims = oa2_json_object(r->pool);
-    apr_int64_t now = oauth2_as_now();
+    apr_int64_t now = g->issued_at ? g->issued_at : oauth2_as_now();
     const char *payload;
 
     out->jti = g->jti ? g->jti : oa2_token_random(r->pool, 16);

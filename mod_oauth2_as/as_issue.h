@@ -18,6 +18,8 @@ typedef struct oauth2_as_grant {
     const char *audience;       /* aud */
     const char *jti;            /* a pre-assigned jti, or NULL for a new one */
     const char *family_id;      /* the grant's refresh family, or NULL */
+    apr_int64_t issued_at;      /* iat (what a store already recorded), or
+                                 * 0 for now */
 } oauth2_as_grant;
 
 /** A minted access token. */

@@ -31,7 +31,7 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close_fn;
 #define Q_REVOKE_USER_REFRESH "oauth2_as_revoke_user_refresh"
 #define Q_INSERT_NONCE "oauth2_as_insert_nonce"
 #define Q_INSERT_CODE "oauth2_as_insert_code"
-#define Q_CONSUME_CODE "oauth2_as_consume_code"
+#define Q_REDEEM_CODE "oauth2_as_redeem_code"
 #define Q_SELECT_USED_CODE "oauth2_as_select_used_code"
 #define Q_REVOKE_FAMILY "oauth2_as_revoke_family"
 #define Q_REVOKE_FAMILY_JTIS "oauth2_as_revoke_family_jtis"
@@ -40,6 +40,7 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close_fn;
 #define Q_REVOKE_USER_ACCESS "oauth2_as_revoke_user_access"
 #define Q_INSERT_REVOKED_JTI "oauth2_as_insert_revoked_jti"
 #define Q_INSERT_REFRESH "oauth2_as_insert_refresh"
+#define Q_DELETE_REFRESH "oauth2_as_delete_refresh"
 #define Q_SELECT_REFRESH "oauth2_as_select_refresh"
 #define Q_ROTATE_REFRESH "oauth2_as_rotate_refresh"
 
@@ -143,9 +144,17 @@ static const struct {
     { Q_INSERT_CODE,
       "INSERT INTO oauth2_code (" CODE_COLUMNS ") VALUES (%s, %s, %s, %s, "
       "%s::boolean, %s, %s, %s, %s, %s::bigint, %s::bigint, %s, %s)" },
-    { Q_CONSUME_CODE,
-      "UPDATE oauth2_code SET used_at = %s::bigint WHERE code_hash = %s "
-      "AND used_at IS NULL RETURNING " CODE_COLUMNS },
+    /* the code is used up and, for its own client and if unexpired, the
+     * refresh token of the grant stored, in one statement */
+    { Q_REDEEM_CODE,
+      "WITH c AS (UPDATE oauth2_code SET used_at = %s::bigint "
+      "WHERE code_hash = %s AND used_at IS NULL RETURNING " CODE_COLUMNS
+      "), f AS (INSERT INTO oauth2_refresh_token (" REFRESH_COLUMNS ") "
+      "SELECT %s, family_id, client_id, username, COALESCE(scope, ''), "
+      "audience, %s::bigint, %s::bigint, NULL, NULL, access_jti, "
+      "%s::bigint FROM c WHERE %s::text IS NOT NULL AND client_id = %s "
+      "AND expires_at >= %s::bigint RETURNING 1) "
+      "SELECT " CODE_COLUMNS ", (SELECT count(*) FROM f) FROM c" },
     { Q_SELECT_USED_CODE,
       "SELECT " CODE_COLUMNS " FROM oauth2_code WHERE code_hash = %s" },
     { Q_REVOKE_FAMILY,
@@ -176,6 +185,8 @@ static const struct {
       "INSERT INTO oauth2_refresh_token (" REFRESH_COLUMNS ") VALUES (%s, "
       "%s, %s, %s, %s, %s, %s::bigint, %s::bigint, NULL, NULL, %s, "
       "%s::bigint)" },
+    { Q_DELETE_REFRESH,
+      "DELETE FROM oauth2_refresh_token WHERE token_hash = %s" },
     { Q_SELECT_REFRESH,
       "SELECT " REFRESH_COLUMNS " FROM oauth2_refresh_token "
       "WHERE token_hash = %s" },
@@ -793,21 +804,37 @@ static oauth2_as_code_rec *code_from_row(apr_pool_t *p, const char **cols)
     return c;
 }
 
-apr_status_t oauth2_as_store_code_consume(request_rec *r,
-                                          const char *code_hash,
-                                          oauth2_as_code_rec **out,
-                                          int *replayed)
+apr_status_t oauth2_as_store_code_redeem(request_rec *r,
+                                         const char *code_hash,
+                                         const char *client_id,
+                                         apr_int64_t now,
+                                         const oauth2_as_refresh_rec *refresh,
+                                         oauth2_as_code_rec **out,
+                                         int *replayed, int *stored)
 {
-    const char *args[2] = { i64(r->pool, oauth2_as_now()), code_hash };
+    const char *at = i64(r->pool, now);
+    const char *args[10] = { at, code_hash, NULL, NULL, NULL, NULL, NULL,
+                             client_id, at };
     apr_array_header_t *rows;
-    apr_status_t rv = sql_select(r, Q_CONSUME_CODE, 13, &rows, 2, args);
+    apr_status_t rv;
 
+    if (refresh != NULL) {
+        args[2] = refresh->token_hash;
+        args[3] = i64(r->pool, refresh->created_at);
+        args[4] = i64(r->pool, refresh->expires_at);
+        args[5] = i64(r->pool, refresh->access_exp);
+        args[6] = refresh->token_hash;
+    }
     *replayed = 0;
+    *stored = 0;
+    rv = sql_select(r, Q_REDEEM_CODE, 14, &rows, 9, args);
     if (rv != APR_SUCCESS) {
         return rv;
     }
     if (rows->nelts == 1) {
-        *out = code_from_row(r->pool, APR_ARRAY_IDX(rows, 0, const char **));
+        const char **cols = APR_ARRAY_IDX(rows, 0, const char **);
+        *out = code_from_row(r->pool, cols);
+        *stored = cols[13] != NULL && strcmp(cols[13], "1") == 0;
         return APR_SUCCESS;
     }
     rv = sql_select(r, Q_SELECT_USED_CODE, 13, &rows, 1, &code_hash);
@@ -879,6 +906,14 @@ apr_status_t oauth2_as_store_refresh_insert(request_rec *r,
 
     return sql_exec(r, Q_INSERT_REFRESH, &nrows, 10,
                     refresh_args(r->pool, t));
+}
+
+apr_status_t oauth2_as_store_refresh_delete(request_rec *r,
+                                            const char *token_hash)
+{
+    int nrows = 0;
+
+    return sql_exec(r, Q_DELETE_REFRESH, &nrows, 1, &token_hash);
 }
 
 /* A row of REFRESH_COLUMNS. */

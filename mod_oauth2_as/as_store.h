@@ -160,16 +160,27 @@ apr_status_t oauth2_as_store_code_insert(request_rec *r,
                                          const oauth2_as_code_rec *c);
 
 /**
- * Consumes a code in one statement (UPDATE ... WHERE used_at IS NULL
- * RETURNING), so two concurrent redemptions cannot both succeed.
+ * Redeems a code in one statement: uses it up (UPDATE ... WHERE used_at IS
+ * NULL RETURNING, so two concurrent redemptions cannot both succeed) and,
+ * when `refresh` is given and the code belongs to client_id and has not
+ * expired at `now`, stores that refresh token for the code's grant (its
+ * family, user, scope, audience and access token id; access_exp from
+ * `refresh`). The code itself is checked by the caller: a refresh token
+ * stored for a code that then fails a check is to be deleted.
+ * @param refresh token_hash, created_at, expires_at and access_exp of a new
+ *        refresh token, or NULL
  * @param replayed set when the code exists but was used before (then *out
  *        is filled so the caller can revoke what the first use issued)
+ * @param stored set when the refresh token was stored
  * @return APR_SUCCESS, APR_NOTFOUND (unknown or replayed) or AS_STORE_EDB
  */
-apr_status_t oauth2_as_store_code_consume(request_rec *r,
-                                          const char *code_hash,
-                                          oauth2_as_code_rec **out,
-                                          int *replayed);
+apr_status_t oauth2_as_store_code_redeem(request_rec *r,
+                                         const char *code_hash,
+                                         const char *client_id,
+                                         apr_int64_t now,
+                                         const oauth2_as_refresh_rec *refresh,
+                                         oauth2_as_code_rec **out,
+                                         int *replayed, int *stored);
 
 /**
  * Revokes a whole grant in one transaction: every refresh token of the
@@ -185,6 +196,10 @@ apr_status_t oauth2_as_store_grant_revoke(request_rec *r,
 /** Stores a new refresh token. */
 apr_status_t oauth2_as_store_refresh_insert(request_rec *r,
                                             const oauth2_as_refresh_rec *t);
+
+/** Deletes a refresh token that was stored but never handed out. */
+apr_status_t oauth2_as_store_refresh_delete(request_rec *r,
+                                            const char *token_hash);
 
 /** Reads a refresh token by its hash. */
 apr_status_t oauth2_as_store_refresh_get(request_rec *r,

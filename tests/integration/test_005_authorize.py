@@ -86,7 +86,7 @@ def test_as_005_03_public_client_needs_pkce(default_conf, public_client):
 
 
 @pytest.mark.parametrize("case", ["missing", "wrong", "plain-method"])
-def test_as_005_04_pkce_failures(default_conf, web_client, case):
+def test_as_005_04_pkce_failures(default_conf, web_client, case, pg):
     if case == "plain-method":
         p, _ = code_params(web_client, code_challenge="a" * 43, code_challenge_method="plain")
         r = authorize(default_conf, p)
@@ -96,6 +96,11 @@ def test_as_005_04_pkce_failures(default_conf, web_client, case):
     code, verifier, uri = get_code(default_conf, web_client)
     r = exchange(default_conf, web_client, code, None if case == "missing" else "x" * 50, uri)
     assert r.status_code == 400 and r.json()["error"] == "invalid_grant"
+    # the code is used up, and the refresh token stored with its redemption is gone again
+    assert pg.psql("SELECT count(*) FROM oauth2_code WHERE used_at IS NULL") == [["0"]]
+    assert pg.psql("SELECT count(*) FROM oauth2_refresh_token") == [["0"]]
+    assert exchange(default_conf, web_client, code, verifier, uri).status_code == 400
+    default_conf.expect_log("OA11002")
 
 
 def test_as_005_05_redirect_mismatch_not_redirected(default_conf, web_client):
@@ -157,6 +162,9 @@ def test_as_005_08_code_replay_revokes(default_conf, web_client, pg):
     import json
     claims = json.loads(base64.urlsafe_b64decode(first.json()["access_token"].split(".")[1] + "=="))
     assert pg.psql(f"SELECT count(*) FROM oauth2_revoked_jti WHERE jti = '{claims['jti']}'") == [["1"]]
+    # the refresh token, stored with the code's redemption, names that access token
+    assert pg.psql("SELECT access_jti, access_exp, username, scope FROM oauth2_refresh_token") == [
+        [claims["jti"], str(claims["exp"]), claims["sub"], claims["scope"]]]
     httpd.expect_log("OA11002")
 
 
@@ -165,17 +173,20 @@ def test_as_005_09_expired_code(default_conf, web_client, pg):
     pg.psql("UPDATE oauth2_code SET expires_at = expires_at - 3600")
     r = exchange(default_conf, web_client, code, verifier, uri)
     assert r.status_code == 400 and r.json()["error"] == "invalid_grant"
+    assert pg.psql("SELECT count(*) FROM oauth2_refresh_token") == [["0"]]
 
 
-def test_as_005_10_code_bound_to_client_and_redirect(default_conf, web_client):
+def test_as_005_10_code_bound_to_client_and_redirect(default_conf, web_client, pg):
     other = register(default_conf, client_name="Other", redirect_uris=[CB],
-                     grant_types=["authorization_code"], scope="photos")
+                     grant_types=["authorization_code", "refresh_token"], scope="photos")
     code, verifier, uri = get_code(default_conf, web_client)
     r = exchange(default_conf, other, code, verifier, uri)
     assert r.status_code == 400 and r.json()["error"] == "invalid_grant"
     code, verifier, uri = get_code(default_conf, web_client)
     r = exchange(default_conf, web_client, code, verifier, None)   # redirect_uri omitted
     assert r.status_code == 400 and r.json()["error"] == "invalid_grant"
+    # no refresh token was left behind by either redemption
+    assert pg.psql("SELECT count(*) FROM oauth2_refresh_token") == [["0"]]
 
 
 @pytest.mark.parametrize("case", ["missing", "forged", "other-user", "tampered-scope", "reused"])

@@ -35,6 +35,12 @@ typedef struct oa2_jwk_t {
     oa2_alg_e alg;           /* the algorithm this key signs with */
     unsigned int algs;       /* the algorithms it may verify */
     int is_private;
+    /* Verification contexts for ES256, RS256 and PS256 (in that order),
+     * set up when the key is made and copied for each signature: setting
+     * one up looks the algorithms up in OpenSSL's providers every time.
+     * NULL: set up per call (EdDSA, or a failed set-up). Read-only once
+     * the key is made, so threads may share the key. */
+    EVP_MD_CTX *verifier[3];
 } oa2_jwk_t;
 
 /** A parsed (not yet verified) compact JWS. */
@@ -162,6 +168,12 @@ apr_status_t oa2_jws_verify(const oa2_jws_t *jws,
 apr_status_t oa2_jws_sign_input(apr_pool_t *p, const oa2_jwk_t *key,
                                 const void *input, apr_size_t len,
                                 unsigned char **sig, apr_size_t *sig_len);
+
+/**
+ * Sets up key->verifier (oa2_jwk_from_pkey does it for every key); the
+ * contexts are freed with p.
+ */
+void oa2_jws_prepare_verifiers(apr_pool_t *p, oa2_jwk_t *key);
 
 /**
  * Verifies a JWS signature over arbitrary input with one key and algorithm.

@@ -211,6 +211,7 @@ apr_status_t oa2_jwk_from_pkey(apr_pool_t *p, EVP_PKEY *pkey,
         return APR_EINVAL;
     }
     key->kid = (kid && *kid) ? apr_pstrdup(p, kid) : key->thumbprint;
+    oa2_jws_prepare_verifiers(p, key);
     *out = key;
     return APR_SUCCESS;
 }

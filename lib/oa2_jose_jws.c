@@ -194,6 +194,76 @@ cleanup:
     return rv;
 }
 
+/* The slot of key->verifier for alg, or -1. */
+static int verifier_slot(oa2_alg_e alg)
+{
+    switch (alg) {
+    case OA2_ALG_ES256:
+        return 0;
+    case OA2_ALG_RS256:
+        return 1;
+    case OA2_ALG_PS256:
+        return 2;
+    default:
+        return -1;
+    }
+}
+
+static apr_status_t verifiers_free(void *data)
+{
+    oa2_jwk_t *key = data;
+    int i;
+
+    for (i = 0; i < 3; i++) {
+        EVP_MD_CTX_free(key->verifier[i]);
+        key->verifier[i] = NULL;
+    }
+    return APR_SUCCESS;
+}
+
+void oa2_jws_prepare_verifiers(apr_pool_t *p, oa2_jwk_t *key)
+{
+    const oa2_alg_e algs[3] = { OA2_ALG_ES256, OA2_ALG_RS256,
+                                OA2_ALG_PS256 };
+    int i;
+
+    for (i = 0; i < 3; i++) {
+        EVP_MD_CTX *ctx;
+        if ((key->algs & (unsigned int)algs[i]) == 0
+            || (ctx = EVP_MD_CTX_new()) == NULL) {
+            continue;
+        }
+        if (!ctx_init(ctx, key, algs[i], 0)) {
+            EVP_MD_CTX_free(ctx);
+            continue;
+        }
+        key->verifier[i] = ctx;
+    }
+    apr_pool_cleanup_register(p, key, verifiers_free, apr_pool_cleanup_null);
+}
+
+/* A context ready to verify alg with key: a copy of the prepared one, else
+ * a new one. */
+static EVP_MD_CTX *verify_ctx(const oa2_jwk_t *key, oa2_alg_e alg)
+{
+    int slot = verifier_slot(alg);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+    if (ctx == NULL) {
+        return NULL;
+    }
+    if (slot >= 0 && key->verifier[slot] != NULL
+        && EVP_MD_CTX_copy_ex(ctx, key->verifier[slot]) == 1) {
+        return ctx;
+    }
+    EVP_MD_CTX_reset(ctx);
+    if (!ctx_init(ctx, key, alg, 0)) {
+        EVP_MD_CTX_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
 apr_status_t oa2_jws_verify_input(const oa2_jwk_t *key, oa2_alg_e alg,
                                   const void *input, apr_size_t len,
                                   const unsigned char *sig,
@@ -215,8 +285,8 @@ apr_status_t oa2_jws_verify_input(const oa2_jwk_t *key, oa2_alg_e alg,
         sig = der;
         sig_len = der_len;
     }
-    ctx = EVP_MD_CTX_new();
-    if (ctx != NULL && ctx_init(ctx, key, alg, 0)) {
+    ctx = verify_ctx(key, alg);
+    if (ctx != NULL) {
         ok = EVP_DigestVerify(ctx, sig, sig_len, input, len) == 1;
     }
     EVP_MD_CTX_free(ctx);

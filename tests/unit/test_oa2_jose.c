@@ -4,6 +4,7 @@
 #include <string.h>
 #include <apr_file_io.h>
 #include <apr_strings.h>
+#include <apr_thread_proc.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -796,6 +797,93 @@ static void test_round_trip_ps256(void **state)
                                           jws->signing_input,
                                           jws->signing_input_len, jws->sig,
                                           jws->sig_len), APR_EINVAL);
+}
+
+/* Keys are shared by the threads of a process: each verification copies
+ * the key's prepared context, never changes it. */
+typedef struct {
+    const oa2_jwk_t *ec, *rsa;
+    const char *good[3];       /* ES256, RS256, PS256 */
+    int failures;
+} shared_keys_job;
+
+static int verify_one(apr_pool_t *p, const char *compact, const oa2_jwk_t *key,
+                      oa2_alg_e alg)
+{
+    oa2_jws_t *jws = NULL;
+    oa2_err_t err;
+
+    if (oa2_jws_parse(p, compact, strlen(compact), &jws, &err)
+        != APR_SUCCESS) {
+        return 0;
+    }
+    return oa2_jws_verify_input(key, alg, jws->signing_input,
+                                jws->signing_input_len, jws->sig,
+                                jws->sig_len) == APR_SUCCESS;
+}
+
+static void *APR_THREAD_FUNC shared_keys_thread(apr_thread_t *t, void *data)
+{
+    shared_keys_job *job = data;
+    apr_pool_t *p;
+    int i, bad = 0;
+
+    (void)t;
+    if (apr_pool_create(&p, NULL) != APR_SUCCESS) {
+        job->failures++;
+        return NULL;
+    }
+    for (i = 0; i < 60; i++) {
+        char *tampered = apr_pstrdup(p, job->good[i % 3]);
+        tampered[strlen(tampered) - 5] ^= 1;
+        bad += !verify_one(p, job->good[0], job->ec, OA2_ALG_ES256);
+        bad += !verify_one(p, job->good[1], job->rsa, OA2_ALG_RS256);
+        bad += !verify_one(p, job->good[2], job->rsa, OA2_ALG_PS256);
+        /* the wrong padding, the wrong key, a changed signature */
+        bad += verify_one(p, job->good[1], job->rsa, OA2_ALG_PS256);
+        bad += verify_one(p, job->good[2], job->rsa, OA2_ALG_RS256);
+        bad += verify_one(p, job->good[0], job->rsa, OA2_ALG_ES256);
+        bad += verify_one(p, tampered, i % 3 ? job->rsa : job->ec,
+                          i % 3 == 0 ? OA2_ALG_ES256 : i % 3 == 1
+                          ? OA2_ALG_RS256 : OA2_ALG_PS256);
+        apr_pool_clear(p);
+    }
+    apr_pool_destroy(p);
+    job->failures += bad;     /* each thread has its own job */
+    return NULL;
+}
+
+static void test_verify_shared_key_threads(void **state)
+{
+    apr_pool_t *p = *state;
+    oa2_jwk_t *ec = gen_ec(p, "e"), *rsa = load_pem(p, A2_PRIVATE_PEM, "r");
+    oa2_jwk_t ps = *rsa;
+    shared_keys_job jobs[4];
+    apr_thread_t *threads[4];
+    apr_status_t rv;
+    int i;
+
+    ps.alg = OA2_ALG_PS256;
+    /* the keys carry their prepared contexts */
+    assert_non_null(ec->verifier[0]);
+    assert_non_null(rsa->verifier[1]);
+    assert_non_null(rsa->verifier[2]);
+    assert_null(ec->verifier[1]);
+    for (i = 0; i < 4; i++) {
+        jobs[i].ec = ec;
+        jobs[i].rsa = rsa;
+        jobs[i].good[0] = sign_ok(p, ec, NULL, "{\"a\":1}");
+        jobs[i].good[1] = sign_ok(p, rsa, NULL, "{\"b\":2}");
+        jobs[i].good[2] = sign_ok(p, &ps, NULL, "{\"c\":3}");
+        jobs[i].failures = 0;
+        assert_int_equal(apr_thread_create(&threads[i], NULL,
+                                           shared_keys_thread, &jobs[i], p),
+                         APR_SUCCESS);
+    }
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(apr_thread_join(&rv, threads[i]), APR_SUCCESS);
+        assert_int_equal(jobs[i].failures, 0);
+    }
 }
 
 /* A PS256 token made by another implementation (MGF1-SHA256, 32-byte
@@ -1782,6 +1870,7 @@ int main(void)
         UNIT_TEST(test_round_trip_rs256),
         UNIT_TEST(test_round_trip_eddsa),
         UNIT_TEST(test_round_trip_ps256),
+        UNIT_TEST(test_verify_shared_key_threads),
         UNIT_TEST(test_ps256_interop),
         UNIT_TEST(test_jwk_export_import),
         UNIT_TEST(test_jwk_export_exact),

@@ -93,7 +93,7 @@ static apr_array_header_t *strings_of(apr_pool_t *p, json_object *v,
 }
 
 apr_status_t oa2_claims_digest(apr_pool_t *p, json_object *claims,
-                               oa2_claims_t **out)
+                               const char *json, oa2_claims_t **out)
 {
     oa2_claims_t *c;
     json_object *v = NULL;
@@ -129,7 +129,7 @@ apr_status_t oa2_claims_digest(apr_pool_t *p, json_object *claims,
         e->name = controls_to_spaces(apr_pstrdup(p, key));
         e->value = render(p, val);
     }
-    c->json = oa2_json_text(p, claims);
+    c->json = json != NULL ? json : oa2_json_text(p, claims);
     *out = c;
     return APR_SUCCESS;
 }

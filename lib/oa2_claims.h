@@ -42,12 +42,14 @@ typedef struct oa2_claims_t {
  * Digests a claims object. Strings pass as they are, arrays as their
  * elements space-separated, anything else as its JSON text; control
  * characters become spaces, so that no header can be split.
+ * @param json the JSON text claims was parsed from (a token's payload),
+ *        kept as it is; NULL: claims is written out again
  * @return APR_SUCCESS, or APR_EINVAL when claims is not an object or
  *         exp/nbf/iat is present but not an integer (such a token fails
  *         every check: it is not worth caching)
  */
 apr_status_t oa2_claims_digest(apr_pool_t *p, json_object *claims,
-                               oa2_claims_t **out);
+                               const char *json, oa2_claims_t **out);
 
 /**
  * The digest as one NUL-free line of text for a cache, which

@@ -47,6 +47,8 @@ typedef struct oa2_jwk_t {
 typedef struct oa2_jws_t {
     json_object *header;
     json_object *payload;    /* the payload when it is a JSON object */
+    const char *payload_text; /* the decoded payload it was parsed from
+                               * (NUL-terminated; no NUL inside) */
     oa2_alg_e alg;
     const char *kid;         /* NULL when absent */
     const char *typ;         /* NULL when absent */

@@ -18,22 +18,26 @@ static int jws_err(oa2_err_t *err, const char *why)
     return oa2_err_set(err, 401, OA2_ERR_INVALID_TOKEN, why);
 }
 
+/* The JSON object of a segment, and its decoded text. */
 static apr_status_t decode_json_segment(apr_pool_t *p, const char *seg,
-                                        apr_size_t len, json_object **out)
+                                        apr_size_t len, json_object **out,
+                                        const char **text)
 {
     unsigned char *raw;
     apr_size_t raw_len;
 
-    if (oa2_b64url_decode(p, seg, len, &raw, &raw_len) != APR_SUCCESS) {
+    if (oa2_b64url_decode(p, seg, len, &raw, &raw_len) != APR_SUCCESS
+        || memchr(raw, '\0', raw_len) != NULL) {
         return APR_EINVAL;
     }
+    *text = (const char *)raw;
     return oa2_json_parse_object(p, (const char *)raw, raw_len, out);
 }
 
 apr_status_t oa2_jws_parse(apr_pool_t *p, const char *compact,
                            apr_size_t len, oa2_jws_t **out, oa2_err_t *err)
 {
-    const char *d1, *d2;
+    const char *d1, *d2, *header_text;
     oa2_jws_t *jws;
 
     if (compact == NULL || len == 0) {
@@ -52,7 +56,7 @@ apr_status_t oa2_jws_parse(apr_pool_t *p, const char *compact,
     }
     jws = apr_pcalloc(p, sizeof(*jws));
     if (decode_json_segment(p, compact, (apr_size_t)(d1 - compact),
-                            &jws->header) != APR_SUCCESS) {
+                            &jws->header, &header_text) != APR_SUCCESS) {
         return jws_err(err, "malformed JWS header");
     }
     /* RFC 7515 §4.1.11: we understand no extension, so any crit fails */
@@ -71,7 +75,7 @@ apr_status_t oa2_jws_parse(apr_pool_t *p, const char *compact,
     }
     jws->typ = oa2_json_get_string(jws->header, "typ");
     if (decode_json_segment(p, d1 + 1, (apr_size_t)(d2 - d1 - 1),
-                            &jws->payload) != APR_SUCCESS) {
+                            &jws->payload, &jws->payload_text) != APR_SUCCESS) {
         return jws_err(err, "malformed JWS payload");
     }
     if (oa2_b64url_decode(p, d2 + 1, len - (apr_size_t)(d2 + 1 - compact),

@@ -262,7 +262,11 @@ static int validate(request_rec *r, const oauth2_rs_dir_conf *d,
     if (rc != OK) {
         return rc;
     }
-    if (c == NULL && oa2_claims_digest(r->pool, claims, &c) != APR_SUCCESS) {
+    /* a verified token's own payload text serves as the JSON; an
+     * introspection answer is written out again */
+    if (c == NULL && oa2_claims_digest(r->pool, claims,
+                                       used != NULL ? jws->payload_text : NULL,
+                                       &c) != APR_SUCCESS) {
         /* the checks have passed: only a failed allocation gets here */
         return fail(t, HTTP_INTERNAL_SERVER_ERROR, OA2_ERR_SERVER_ERROR,
                     "cannot read the claims");

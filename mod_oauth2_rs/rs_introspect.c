@@ -94,7 +94,7 @@ int oauth2_rs_introspect(request_rec *r, const oauth2_rs_dir_conf *d,
     }
     /* cached before this location's checks: another location with other
      * rules may accept the same answer (a hit checks the digest again) */
-    if (ttl > 0 && oa2_claims_digest(r->pool, *claims, &c) == APR_SUCCESS
+    if (ttl > 0 && oa2_claims_digest(r->pool, *claims, NULL, &c) == APR_SUCCESS
         && c->has_exp && c->exp > now) {
         oauth2_rs_cache_put(r, hash, c->exp < now + ttl ? c->exp : now + ttl,
                             "introspection", oa2_claims_text(r->pool, c));

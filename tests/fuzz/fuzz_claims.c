@@ -109,7 +109,7 @@ static void from_json(apr_pool_t *p, const uint8_t *data, size_t size)
     char *copy;
 
     if (oa2_json_parse_object(p, (const char *)data, size, &o)
-        != APR_SUCCESS || oa2_claims_digest(p, o, &c) != APR_SUCCESS) {
+        != APR_SUCCESS || oa2_claims_digest(p, o, NULL, &c) != APR_SUCCESS) {
         return;
     }
     check_rules(p, o, c);

@@ -22,7 +22,7 @@ static oa2_claims_t *digest_of(apr_pool_t *p, const char *json)
 
     assert_int_equal(oa2_json_parse_object(p, json, strlen(json), &o),
                      APR_SUCCESS);
-    assert_int_equal(oa2_claims_digest(p, o, &c), APR_SUCCESS);
+    assert_int_equal(oa2_claims_digest(p, o, NULL, &c), APR_SUCCESS);
     return c;
 }
 
@@ -159,6 +159,25 @@ static void test_digest_user_scope_aud(void **state)
     }
 }
 
+/* A token's own payload text is kept as it is (no second serialisation). */
+static void test_digest_keeps_payload_text(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *text = "{ \"sub\" : \"a\",\n \"exp\": 5 }";
+    json_object *o;
+    oa2_claims_t *c, *back;
+
+    assert_int_equal(oa2_json_parse_object(p, text, strlen(text), &o),
+                     APR_SUCCESS);
+    assert_int_equal(oa2_claims_digest(p, o, text, &c), APR_SUCCESS);
+    assert_ptr_equal(c->json, text);
+    assert_int_equal(load(p, oa2_claims_text(p, c), &back), APR_SUCCESS);
+    assert_string_equal(back->json, text);
+    assert_string_equal(back->user, "a");
+    assert_int_equal(oa2_claims_digest(p, o, NULL, &c), APR_SUCCESS);
+    assert_string_equal(c->json, "{\"sub\":\"a\",\"exp\":5}");
+}
+
 static void test_digest_refuses(void **state)
 {
     apr_pool_t *p = *state;
@@ -173,10 +192,10 @@ static void test_digest_refuses(void **state)
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(oa2_json_parse(p, bad[i], strlen(bad[i]), &o),
                          APR_SUCCESS);
-        assert_int_equal(oa2_claims_digest(p, o, &c), APR_EINVAL);
+        assert_int_equal(oa2_claims_digest(p, o, NULL, &c), APR_EINVAL);
         assert_null(c);
     }
-    assert_int_equal(oa2_claims_digest(p, NULL, &c), APR_EINVAL);
+    assert_int_equal(oa2_claims_digest(p, NULL, NULL, &c), APR_EINVAL);
 }
 
 static void test_text_round_trip(void **state)
@@ -330,6 +349,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         UNIT_TEST(test_digest_typical),
         UNIT_TEST(test_digest_user_scope_aud),
+        UNIT_TEST(test_digest_keeps_payload_text),
         UNIT_TEST(test_digest_refuses),
         UNIT_TEST(test_text_round_trip),
         UNIT_TEST(test_text_too_big),

@@ -1621,6 +1621,7 @@ static void test_jws_parse_fields(void **state)
     assert_string_equal(jws->typ, "at+jwt");
     assert_string_equal(oa2_json_get_string(jws->header, "x5u"), "ignored");
     assert_string_equal(oa2_json_get_string(jws->payload, "sub"), "s");
+    assert_string_equal(jws->payload_text, "{\"sub\":\"s\"}");
     assert_int_equal(jws->signing_input_len, strrchr(c, '.') - c);
     assert_memory_equal(jws->signing_input, c, jws->signing_input_len);
     assert_int_equal(jws->sig_len, 3);
@@ -1630,6 +1631,23 @@ static void test_jws_parse_fields(void **state)
     jws = parse_ok(p, compact3(p, "{\"alg\":\"ES256\",\"typ\":5}", "{}",
                                SIG));
     assert_null(jws->typ);
+}
+
+/* A raw NUL byte inside a decoded header or payload is refused (the
+ * payload's text is kept as a C string). */
+static void test_jws_raw_nul(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *hdr = b64s(p, "{\"alg\":\"ES256\"}");
+    const char *nul = oa2_b64url_encode(p, (const unsigned char *)
+                                        "{\"a\":1}\0", 8);
+
+    assert_string_equal(parse_bad(p, apr_pstrcat(p, hdr, ".", nul, ".",
+                                                 SIG, NULL)),
+                        "malformed JWS payload");
+    assert_string_equal(parse_bad(p, apr_pstrcat(p, nul, ".", hdr, ".",
+                                                 SIG, NULL)),
+                        "malformed JWS header");
 }
 
 static void test_jws_segments(void **state)
@@ -1896,6 +1914,7 @@ int main(void)
         UNIT_TEST(test_pem_file),
         UNIT_TEST(test_jws_parse_fields),
         UNIT_TEST(test_jws_segments),
+        UNIT_TEST(test_jws_raw_nul),
         UNIT_TEST(test_jws_bad_base64),
         UNIT_TEST(test_jws_bad_json),
         UNIT_TEST(test_jws_crit_refused),

@@ -50,16 +50,6 @@ static const char *render(apr_pool_t *p, json_object *v)
     return controls_to_spaces(apr_pstrdup(p, oa2_json_text(p, v)));
 }
 
-/* An optional NumericDate; a present non-integer is an error. */
-static int read_time(json_object *claims, const char *name, apr_int64_t *out,
-                     int *present)
-{
-    apr_status_t rv = oa2_json_get_int64(claims, name, out);
-
-    *present = (rv == APR_SUCCESS);
-    return rv == APR_SUCCESS || rv == APR_NOTFOUND;
-}
-
 static const char *dup_string(apr_pool_t *p, json_object *claims,
                               const char *name)
 {
@@ -103,9 +93,9 @@ apr_status_t oa2_claims_digest(apr_pool_t *p, json_object *claims,
         return APR_EINVAL;
     }
     c = apr_pcalloc(p, sizeof(*c));
-    if (!read_time(claims, "exp", &c->exp, &c->has_exp)
-        || !read_time(claims, "nbf", &c->nbf, &c->has_nbf)
-        || !read_time(claims, "iat", &c->iat, &c->has_iat)) {
+    if (!oa2_json_get_time(claims, "exp", &c->exp, &c->has_exp)
+        || !oa2_json_get_time(claims, "nbf", &c->nbf, &c->has_nbf)
+        || !oa2_json_get_time(claims, "iat", &c->iat, &c->has_iat)) {
         return APR_EINVAL;
     }
     c->iss = dup_string(p, claims, "iss");

@@ -197,6 +197,15 @@ apr_status_t oa2_json_get_int64(json_object *obj, const char *key,
     return APR_SUCCESS;
 }
 
+int oa2_json_get_time(json_object *obj, const char *key, apr_int64_t *out,
+                      int *present)
+{
+    apr_status_t rv = oa2_json_get_int64(obj, key, out);
+
+    *present = (rv == APR_SUCCESS);
+    return rv == APR_SUCCESS || rv == APR_NOTFOUND;
+}
+
 void oa2_json_set_string(json_object *obj, const char *key, const char *val)
 {
     if (val != NULL) {

@@ -61,6 +61,14 @@ apr_status_t oa2_json_get_int64(json_object *obj, const char *key,
                                 apr_int64_t *out);
 
 /**
+ * Reads an optional NumericDate (exp, nbf, iat): *present says whether it
+ * was there.
+ * @return non-zero unless it is present but not an integer
+ */
+int oa2_json_get_time(json_object *obj, const char *key, apr_int64_t *out,
+                      int *present);
+
+/**
  * @return the member when it has the given type, else NULL
  */
 json_object *oa2_json_get_typed(json_object *obj, const char *key,

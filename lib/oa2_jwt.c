@@ -48,14 +48,9 @@ static int typ_matches(const char *have, const char *want)
     return strcasecmp(have, want) == 0;
 }
 
-/* What the checks after `typ` look at, from a payload or a digest. */
-typedef struct {
-    const char *iss;
-    apr_int64_t exp, nbf, iat;
-    int has_exp, has_nbf, has_iat;
-    int (*has_audience)(const void *src, const char *aud);
-    const void *src;
-} jwt_facts;
+/* How the checks below find an audience: in a JWS's payload, or in a
+ * digest's list. */
+typedef int (*has_audience_fn)(const void *src, const char *aud);
 
 static int jws_has_audience(const void *src, const char *aud)
 {
@@ -67,18 +62,12 @@ static int claims_has_audience(const void *src, const char *aud)
     return oa2_claims_has_audience(src, aud);
 }
 
-/* Reads an optional NumericDate; a present non-integer is an error. */
-static int read_time(const oa2_jws_t *jws, const char *name,
-                     apr_int64_t *out, int *present)
-{
-    apr_status_t rv = oa2_json_get_int64(jws->payload, name, out);
-
-    *present = (rv == APR_SUCCESS);
-    return rv == APR_SUCCESS || rv == APR_NOTFOUND;
-}
-
-static apr_status_t check_facts(const jwt_facts *f,
-                                const oa2_jwt_rules_t *rules, oa2_err_t *err)
+/* Every check but `typ`, on the issuer and times of f; the audiences are
+ * looked up in src. */
+static apr_status_t check_claims(const oa2_claims_t *f,
+                                 has_audience_fn has_audience,
+                                 const void *src,
+                                 const oa2_jwt_rules_t *rules, oa2_err_t *err)
 {
     if (rules->issuer != NULL
         && (f->iss == NULL || strcmp(f->iss, rules->issuer) != 0)) {
@@ -87,8 +76,8 @@ static apr_status_t check_facts(const jwt_facts *f,
     if (rules->audiences != NULL && rules->audiences->nelts > 0) {
         int i, ok = 0;
         for (i = 0; i < rules->audiences->nelts && !ok; i++) {
-            ok = f->has_audience(
-                f->src, APR_ARRAY_IDX(rules->audiences, i, const char *));
+            ok = has_audience(
+                src, APR_ARRAY_IDX(rules->audiences, i, const char *));
         }
         if (!ok) {
             return jwt_err(err, "wrong audience");
@@ -118,37 +107,25 @@ static apr_status_t check_facts(const jwt_facts *f,
 apr_status_t oa2_jwt_check(const oa2_jws_t *jws, const oa2_jwt_rules_t *rules,
                            oa2_err_t *err)
 {
-    jwt_facts f;
+    oa2_claims_t f;
 
     if (rules->typ != NULL && !typ_matches(jws->typ, rules->typ)) {
         return jwt_err(err, "wrong token type");
     }
+    /* only what check_claims reads */
     memset(&f, 0, sizeof(f));
     f.iss = oa2_json_get_string(jws->payload, "iss");
-    f.has_audience = jws_has_audience;
-    f.src = jws;
-    if (!read_time(jws, "exp", &f.exp, &f.has_exp)
-        || !read_time(jws, "nbf", &f.nbf, &f.has_nbf)
-        || !read_time(jws, "iat", &f.iat, &f.has_iat)) {
+    if (!oa2_json_get_time(jws->payload, "exp", &f.exp, &f.has_exp)
+        || !oa2_json_get_time(jws->payload, "nbf", &f.nbf, &f.has_nbf)
+        || !oa2_json_get_time(jws->payload, "iat", &f.iat, &f.has_iat)) {
         return jwt_err(err, "malformed time claim");
     }
-    return check_facts(&f, rules, err);
+    return check_claims(&f, jws_has_audience, jws, rules, err);
 }
 
 apr_status_t oa2_jwt_check_claims(const oa2_claims_t *c,
                                   const oa2_jwt_rules_t *rules,
                                   oa2_err_t *err)
 {
-    jwt_facts f;
-
-    f.iss = c->iss;
-    f.exp = c->exp;
-    f.nbf = c->nbf;
-    f.iat = c->iat;
-    f.has_exp = c->has_exp;
-    f.has_nbf = c->has_nbf;
-    f.has_iat = c->has_iat;
-    f.has_audience = claims_has_audience;
-    f.src = c;
-    return check_facts(&f, rules, err);
+    return check_claims(c, claims_has_audience, c, rules, err);
 }

@@ -240,7 +240,7 @@ static int validate(request_rec *r, const oauth2_rs_dir_conf *d,
                     "token too large");
     }
     if (d->introspect_url != NULL) {
-        /* fresh claims, or the digest of a cached answer */
+        /* the digest, and the claims too when the AS was just asked */
         rc = oauth2_rs_introspect(r, d, token, t, &claims, &c);
         if (rc != OK) {
             return rc;
@@ -262,10 +262,8 @@ static int validate(request_rec *r, const oauth2_rs_dir_conf *d,
     if (rc != OK) {
         return rc;
     }
-    /* a verified token's own payload text serves as the JSON; an
-     * introspection answer is written out again */
-    if (c == NULL && oa2_claims_digest(r->pool, claims,
-                                       used != NULL ? jws->payload_text : NULL,
+    /* a token just verified: its own payload text serves as the JSON */
+    if (c == NULL && oa2_claims_digest(r->pool, claims, jws->payload_text,
                                        &c) != APR_SUCCESS) {
         /* the checks have passed: only a failed allocation gets here */
         return fail(t, HTTP_INTERNAL_SERVER_ERROR, OA2_ERR_SERVER_ERROR,

@@ -92,10 +92,14 @@ int oauth2_rs_introspect(request_rec *r, const oauth2_rs_dir_conf *d,
     if (rc != OK) {
         return rc;
     }
+    if (oa2_claims_digest(r->pool, *claims, NULL, &c) != APR_SUCCESS) {
+        /* a malformed time claim: the location's checks refuse it */
+        return OK;
+    }
+    *digest = c;
     /* cached before this location's checks: another location with other
      * rules may accept the same answer (a hit checks the digest again) */
-    if (ttl > 0 && oa2_claims_digest(r->pool, *claims, NULL, &c) == APR_SUCCESS
-        && c->has_exp && c->exp > now) {
+    if (ttl > 0 && c->has_exp && c->exp > now) {
         oauth2_rs_cache_put(r, hash, c->exp < now + ttl ? c->exp : now + ttl,
                             "introspection", oa2_claims_text(r->pool, c));
     }

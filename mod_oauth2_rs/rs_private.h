@@ -116,7 +116,8 @@ void oauth2_rs_cache_put(request_rec *r, const unsigned char *hash,
  * answer for at most OAuthRSIntrospectCacheTTL and never past its exp.
  * @param claims the introspection response of an active token, when the
  *        AS was asked (NULL when the answer was cached)
- * @param digest the digest of the cached answer, when cached (else NULL)
+ * @param digest its digest (NULL only when claims has a malformed time
+ *        claim, which the location's checks refuse)
  * @return OK, HTTP_UNAUTHORIZED (inactive) or HTTP_SERVICE_UNAVAILABLE
  *         (the AS cannot be reached; logged), with t->err filled
  */

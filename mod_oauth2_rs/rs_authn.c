@@ -256,7 +256,13 @@ static int validate(request_rec *r, const oauth2_rs_dir_conf *d,
         if (rc != OK) {
             return rc;
         }
+        ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
+                      "token signature verified (key %s)", used->kid);
         claims = jws->payload;
+    }
+    else {
+        ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
+                      "token found in the validation cache");
     }
     rc = check_claims(r, d, jws, c, t);
     if (rc != OK) {

@@ -1,6 +1,8 @@
 /* Licensed under the Apache License, Version 2.0 (see LICENSE). */
-/* rs_cache: verified tokens in an ap_socache (shmcb, memcache, redis), keyed by the token's SHA-256, behind a per-process memo. */
+/* rs_cache: verified tokens keyed by the token's SHA-256: in a lock-free table in shared memory, or in an ap_socache (shmcb, memcache, redis) behind a per-process memo. */
 #include <string.h>
+#include <apr_lib.h>
+#include <apr_shm.h>
 #include <apr_strings.h>
 #include <httpd.h>
 #include <ap_provider.h>
@@ -8,12 +10,16 @@
 #include <util_mutex.h>
 
 #include "oa2_memo.h"
+#include "oa2_slotcache.h"
 #include "oa2_token.h"
 #include "rs_private.h"
 
 #define RS_CACHE_MUTEX "oauth2-rs-cache"
 #define RS_CACHE_ID "oauth2_rs"
 #define RS_CACHE_MAX_VALUE 8192
+/* The largest entry of the built-in table (a typical one is 600 to 900
+ * bytes; the memo keeps no bigger ones either). */
+#define RS_SHM_MAX_VALUE 4096
 /* Tokens each process keeps in its memo (at most OA2_MEMO_MAX_VALUE bytes
  * each; a typical entry is 600 to 900 bytes, so about 3 MiB). */
 #define RS_MEMO_ENTRIES 4096
@@ -42,31 +48,77 @@ void oauth2_rs_cache_pre_config(apr_pool_t *pconf)
     ap_mutex_register(pconf, RS_CACHE_MUTEX, NULL, RS_CACHE_MUTEX_MECH, 0);
 }
 
+apr_status_t oauth2_rs_cache_shm_entries(const char *spec,
+                                         apr_size_t *entries)
+{
+    apr_int64_t n = RS_CACHE_SHM_DEFAULT;
+    char *end;
+
+    if (strncasecmp(spec, "shm", 3) != 0
+        || (spec[3] != '\0' && spec[3] != ':')) {
+        return APR_NOTFOUND;
+    }
+    if (spec[3] == ':') {
+        if (!apr_isdigit(spec[4])) {
+            return APR_EINVAL;
+        }
+        n = apr_strtoi64(spec + 4, &end, 10);
+        if (*end != '\0' || n < RS_CACHE_SHM_MIN || n > RS_CACHE_SHM_MAX) {
+            return APR_EINVAL;
+        }
+    }
+    if (entries != NULL) {
+        *entries = (apr_size_t)n;
+    }
+    return APR_SUCCESS;
+}
+
+/* The built-in table: anonymous shared memory, made before the children
+ * are forked, so that all of them find it at the same address. */
+static apr_status_t create_table(apr_pool_t *pconf, server_rec *s,
+                                 oauth2_rs_srv_conf *c, apr_size_t entries)
+{
+    apr_size_t size = oa2_slotcache_size(entries, RS_SHM_MAX_VALUE);
+    apr_shm_t *shm;
+    apr_status_t rv;
+
+    rv = apr_shm_create(&shm, size, NULL, pconf);
+    if (rv == APR_SUCCESS) {
+        rv = oa2_slotcache_init(apr_shm_baseaddr_get(shm),
+                                apr_shm_size_get(shm), entries,
+                                RS_SHM_MAX_VALUE, &c->slots);
+    }
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, OA2LOGNO(20208)
+                     "%s: cannot create a shared table of %" APR_SIZE_T_FMT
+                     " entries (%" APR_SIZE_T_FMT " bytes)", RS_CACHE,
+                     entries, size);
+    }
+    return rv;
+}
+
 static apr_status_t create_instance(apr_pool_t *pconf, apr_pool_t *ptemp,
                                     server_rec *s, oauth2_rs_srv_conf *c)
 {
     /* a SHA-256 key and "<expiry> <thumbprint> <alg>\n<digest>" of about
      * 750 bytes: shmcb's default 512,000 bytes hold about 600 tokens */
     static struct ap_socache_hints hints = { 32, 750, 300 * APR_USEC_PER_SEC };
-    const char *spec = c->cache_spec ? c->cache_spec : "shmcb";
+    const char *spec = c->cache_spec ? c->cache_spec : "shm";
     const char *sep = strchr(spec, ':');
     const char *name = sep ? apr_pstrmemdup(ptemp, spec, sep - spec) : spec;
     const char *err;
+    apr_size_t entries;
     apr_status_t rv;
 
     if (strcasecmp(spec, "none") == 0) {
         return APR_SUCCESS;
     }
+    if (oauth2_rs_cache_shm_entries(spec, &entries) == APR_SUCCESS) {
+        return create_table(pconf, s, c, entries);
+    }
     c->cache = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
                                   AP_SOCACHE_PROVIDER_VERSION);
     if (c->cache == NULL) {
-        if (c->cache_spec == NULL) {
-            /* the default needs mod_socache_shmcb; without it, no cache */
-            ap_log_error(APLOG_MARK, APLOG_INFO, 0, s, OA2LOGNO(20201)
-                         "mod_socache_shmcb is not loaded: verified tokens "
-                         "are not cached");
-            return APR_SUCCESS;
-        }
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, OA2LOGNO(20202)
                      "%s %s: no such socache provider (load "
                      "mod_socache_%s)", RS_CACHE, spec, name);
@@ -116,6 +168,7 @@ apr_status_t oauth2_rs_cache_post_config(apr_pool_t *pconf,
     }
     for (sp = s->next; sp != NULL; sp = sp->next) {
         oauth2_rs_srv_conf *c = oauth2_rs_srv(sp);
+        c->slots = main->slots;
         c->cache = main->cache;
         c->cache_inst = main->cache_inst;
     }
@@ -192,6 +245,19 @@ static char *shared_get(request_rec *r, oauth2_rs_srv_conf *c,
     return apr_pstrmemdup(r->pool, (const char *)buf, len);
 }
 
+static char *table_get(request_rec *r, oauth2_rs_srv_conf *c,
+                       const unsigned char *hash, apr_int64_t now)
+{
+    char buf[RS_SHM_MAX_VALUE];
+    apr_size_t len;
+
+    if (oa2_slotcache_get(c->slots, hash, now, buf, sizeof(buf), &len)
+        != APR_SUCCESS || memchr(buf, '\0', len) != NULL) {
+        return NULL;
+    }
+    return apr_pstrmemdup(r->pool, buf, len);
+}
+
 apr_status_t oauth2_rs_cache_get(request_rec *r, const unsigned char *hash,
                                  const char **thumbprint, char **payload)
 {
@@ -200,7 +266,7 @@ apr_status_t oauth2_rs_cache_get(request_rec *r, const unsigned char *hash,
     char *value = NULL;
     int from_memo = 0;
 
-    if (c->cache == NULL) {
+    if (c->slots == NULL && c->cache == NULL) {
         return APR_NOTFOUND;
     }
     if (memo != NULL) {
@@ -208,7 +274,8 @@ apr_status_t oauth2_rs_cache_get(request_rec *r, const unsigned char *hash,
         from_memo = value != NULL;
     }
     if (value == NULL) {
-        value = shared_get(r, c, hash);
+        value = c->slots != NULL ? table_get(r, c, hash, now)
+                                 : shared_get(r, c, hash);
     }
     if (value == NULL
         || split(r, value, thumbprint, payload, &expiry) != APR_SUCCESS
@@ -230,13 +297,18 @@ void oauth2_rs_cache_put(request_rec *r, const unsigned char *hash,
     const char *value;
     apr_size_t len;
 
-    if (c->cache == NULL || payload == NULL) {
+    if ((c->slots == NULL && c->cache == NULL) || payload == NULL) {
         return;
     }
     value = apr_psprintf(r->pool, "%" APR_INT64_T_FMT " %s\n%s", expiry,
                          thumbprint, payload);
     len = strlen(value);
     if (len >= RS_CACHE_MAX_VALUE) {
+        return;
+    }
+    if (c->slots != NULL) {
+        /* busy or too big: the next request verifies the token again */
+        oa2_slotcache_put(c->slots, hash, now, expiry, value, len);
         return;
     }
     if (memo != NULL) {

@@ -246,6 +246,11 @@ static const char *set_cache(cmd_parms *cmd, void *dc, const char *arg)
     if (err != NULL) {
         return err;
     }
+    if (oauth2_rs_cache_shm_entries(arg, NULL) == APR_EINVAL) {
+        return apr_psprintf(cmd->pool, "%s %s: the built-in cache takes a "
+                            "number of entries from %d to %d, e.g. shm:10000",
+                            RS_CACHE, arg, RS_CACHE_SHM_MIN, RS_CACHE_SHM_MAX);
+    }
     oauth2_rs_srv(cmd->server)->cache_spec = arg;
     return NULL;
 }
@@ -401,8 +406,9 @@ const command_rec oauth2_rs_cmds[] = {
         "A PEM public key or certificate trusted to sign tokens, and an "
         "optional kid; repeatable"),
     AP_INIT_TAKE1(RS_CACHE, set_cache, NULL, RSRC_CONF,
-        "The socache provider[:args] for verified tokens, or none "
-        "(default shmcb when mod_socache_shmcb is loaded)"),
+        "Where verified tokens are cached: shm[:entries] (the default, "
+        "shared memory without a lock), an socache provider[:args], or "
+        "none"),
     AP_INIT_TAKE1(RS_CACHE_TTL, set_cache_ttl, NULL, RSRC_CONF,
         "How long a verified token stays cached at most (default 300s; "
         "never past its exp)"),

@@ -55,10 +55,12 @@ typedef struct oauth2_rs_dir_conf {
 
 /** Per-server configuration. */
 typedef struct oauth2_rs_srv_conf {
-    const char *cache_spec;            /* "provider[:args]" or "none" */
+    const char *cache_spec;            /* "shm[:entries]", "provider[:args]"
+                                        * or "none"; NULL: "shm" */
     apr_interval_time_t cache_ttl;     /* -1: unset */
 
-    /* Set up in post_config. */
+    /* Set up in post_config: the built-in table, or an ap_socache. */
+    struct oa2_slotcache_t *slots;
     const ap_socache_provider_t *cache;
     ap_socache_instance_t *cache_inst;
 } oauth2_rs_srv_conf;

@@ -83,7 +83,21 @@ void oauth2_rs_keys_child_init(apr_pool_t *p);
 
 /* ---- rs_cache.c: the shared validation cache ---- */
 
-/** post_config: creates each server's socache instance. */
+/* The built-in table ("shm[:entries]"): its bounds and default size. */
+#define RS_CACHE_SHM_MIN 64
+#define RS_CACHE_SHM_MAX 1048576
+#define RS_CACHE_SHM_DEFAULT 4096
+
+/**
+ * Reads an OAuthRSCache argument that names the built-in table.
+ * @param entries receives the number of entries (may be NULL)
+ * @return APR_SUCCESS for a valid "shm[:entries]", APR_EINVAL for an
+ *         invalid one, APR_NOTFOUND when spec names something else
+ */
+apr_status_t oauth2_rs_cache_shm_entries(const char *spec,
+                                         apr_size_t *entries);
+
+/** post_config: creates the server's cache (table or socache instance). */
 apr_status_t oauth2_rs_cache_post_config(apr_pool_t *pconf,
                                          apr_pool_t *ptemp, server_rec *s);
 

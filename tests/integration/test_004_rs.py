@@ -1,4 +1,5 @@
 """The resource server: RFC 6750 answers for every kind of token, scopes, Require composition, claims."""
+import re
 import time
 
 import pytest
@@ -302,3 +303,61 @@ def test_rs_004_18_cache_hit_answers_as_the_first_validation(default_conf, as_ke
             if name == "scp":
                 assert "OAUTH2_CLAIM_aud=https://api.example.com 5" in first["/cgi-bin/echo"][2]
     httpd.expect_log("AH01631")   # mod_authz_core logs the 403s of /api
+
+
+def _cache_events(httpd):
+    """(pid, "verified" | "cached") for each token the RS validated since mark_log()."""
+    events = []
+    for line in httpd.recent_log().splitlines():
+        m = re.search(r"\[pid (\d+):tid \d+\].*(token signature verified|"
+                      r"token found in the validation cache)", line)
+        if m:
+            events.append((m.group(1), "cached" if "cache" in m.group(2) else "verified"))
+    return events
+
+
+@pytest.mark.parametrize("spec", [None, "shm:64", "shmcb", "none"])
+def test_rs_004_19_cache_shared_by_processes(httpd, as_key, spec):
+    """A token verified in one httpd child is found in the cache by the others: every
+    connection goes to a new child (MaxConnectionsPerChild 1), so each request after the
+    first one is served by a process that has never seen the token. With none, every
+    request verifies the signature again."""
+    conf = httpd.default_test_conf() + "\nMaxConnectionsPerChild 1\n" \
+        "LogLevel info oauth2_as:debug oauth2_rs:trace1\n"
+    if spec is not None:
+        conf += f"OAuthRSCache {spec}\n"
+    httpd.restart(conf)
+    try:
+        httpd.mark_log()
+        tok = forge(as_key, iss=httpd.url)
+        for _ in range(8):
+            # a new connection each time (no session), so a new child when one has exited
+            assert get(httpd, "/flickr/photos", tok).status_code == 200
+            time.sleep(0.15)
+        events = _cache_events(httpd)
+        assert len(events) == 8, events
+        pids = {pid for pid, _ in events}
+        assert len(pids) >= 2, events      # the requests did reach several processes
+        if spec == "none":
+            assert all(kind == "verified" for _, kind in events), events
+        else:
+            assert events[0][1] == "verified", events
+            first_pid = events[0][0]
+            assert [e for e in events[1:] if e[1] == "verified"] == [], events
+            assert any(pid != first_pid for pid, kind in events[1:] if kind == "cached"), events
+    finally:
+        httpd.restart(httpd.default_test_conf())
+
+
+@pytest.mark.parametrize("spec,message", [
+    ("shm:0", "from 64 to 1048576"), ("shm:63", "from 64 to 1048576"),
+    ("shm:1048577", "from 64 to 1048576"), ("shm:", "from 64 to 1048576"),
+    ("shm:12x", "from 64 to 1048576"), ("shm:-100", "from 64 to 1048576"),
+    ("shm:99999999999999999999999", "from 64 to 1048576"),
+])
+def test_rs_004_20_cache_directive_refused(httpd, spec, message):
+    httpd.stop()
+    httpd.write_test_conf(httpd.default_test_conf() + f"\nOAuthRSCache {spec}\n")
+    rc, out = httpd.config_test()
+    assert rc != 0 and "OAuthRSCache" in out and message in out, out
+    httpd.restart(httpd.default_test_conf())

@@ -27,8 +27,8 @@
 /* Created in post_config, re-attached in child_init. */
 static apr_global_mutex_t *cache_mutex;
 static const char *cache_mutex_file;
-/* Created in child_init when there is a shared cache; the memo itself
- * is thread-safe. */
+/* Created in child_init in front of an ap_socache (the built-in table is
+ * as quick to read as the memo); the memo itself is thread-safe. */
 static oa2_memo_t *memo;
 
 /* Taken on every miss of the per-process memo (a lookup, then a store),

@@ -63,6 +63,17 @@ def find(d, how, what):
     return WebDriverWait(d, 10).until(ec.presence_of_element_located((how, what)))
 
 
+def click(d, how, what):
+    """Clicks a button that leaves the page, and waits until the page it was on is gone:
+    the next page may have elements (an h1) and even a URL like the one it replaces."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+    page = d.find_element(By.TAG_NAME, "html")
+    find(d, how, what).click()
+    WebDriverWait(d, 10).until(ec.staleness_of(page))
+
+
 def shot(d, name):
     d.save_screenshot(os.path.join(SHOTS, name + ".png"))
 
@@ -83,13 +94,13 @@ def test_as_006_01_login_consent_allow(form_httpd, driver):
     shot(driver, "01-login")
     find(driver, By.ID, "user").send_keys("alice")
     find(driver, By.ID, "pass").send_keys("alice-pw")
-    find(driver, By.CSS_SELECTOR, "button[type=submit]").click()
+    click(driver, By.CSS_SELECTOR, "button[type=submit]")
     wait_for(driver, "/oauth2/authorize")
     heading = find(driver, By.TAG_NAME, "h1").text
     assert "Do you want to allow Canon Print" in heading, heading
     assert "View your photos" in driver.page_source
     shot(driver, "02-consent")
-    find(driver, By.CSS_SELECTOR, "button[name=decision][value=allow]").click()
+    click(driver, By.CSS_SELECTOR, "button[name=decision][value=allow]")
     landed = wait_for(driver, "/client/")
     assert landed.path == "/client/index.json"
     got = dict(urllib.parse.parse_qsl(landed.query))
@@ -108,18 +119,18 @@ def test_as_006_02_deny_and_account_page(form_httpd, driver):
     driver.get(httpd.url + "/oauth2/authorize?" + urllib.parse.urlencode(dict(base, state="d")))
     find(driver, By.ID, "user").send_keys("alice")
     find(driver, By.ID, "pass").send_keys("alice-pw")
-    find(driver, By.CSS_SELECTOR, "button[type=submit]").click()
-    find(driver, By.CSS_SELECTOR, "button[name=decision][value=deny]").click()
+    click(driver, By.CSS_SELECTOR, "button[type=submit]")
+    click(driver, By.CSS_SELECTOR, "button[name=decision][value=deny]")
     got = dict(urllib.parse.parse_qsl(wait_for(driver, "/client/").query))
     assert got["error"] == "access_denied" and got["state"] == "d"
     # allow this time, then revoke on the account page (same browser session)
     driver.get(httpd.url + "/oauth2/authorize?" + urllib.parse.urlencode(dict(base, state="a")))
-    find(driver, By.CSS_SELECTOR, "button[name=decision][value=allow]").click()
+    click(driver, By.CSS_SELECTOR, "button[name=decision][value=allow]")
     wait_for(driver, "/client/")
     driver.get(httpd.url + "/oauth2/account/")
     assert "Photo Album" in driver.page_source
     shot(driver, "03-account")
-    find(driver, By.CSS_SELECTOR, "button.danger").click()
+    click(driver, By.CSS_SELECTOR, "button.danger")
     wait_for(driver, "revoked=1")
     assert "revoked" in driver.page_source
     assert "Photo Album" not in driver.page_source

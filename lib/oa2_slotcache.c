@@ -18,13 +18,11 @@
  * half-way (that slot simply stays unusable until the table is made
  * again, at the next restart). */
 
-#define SLOTCACHE_MAGIC 0x6f6132736c6f7431ULL    /* "oa2slot1" */
 #define HEADER_SIZE 64
 #define SLOT_ALIGN 64
 #define KEY_WORDS (OA2_SLOTCACHE_KEY_LEN / 8)
 
-struct oa2_slotcache_t {
-    uint64_t magic;
+struct oa2_slotcache_t {       /* HEADER_SIZE bytes are kept for it */
     uint64_t nsets;
     uint64_t value_max;
     uint64_t slot_size;
@@ -70,7 +68,6 @@ apr_status_t oa2_slotcache_init(void *mem, apr_size_t size,
         return APR_EINVAL;
     }
     memset(mem, 0, need);
-    t->magic = SLOTCACHE_MAGIC;
     t->nsets = round_up(entries, OA2_SLOTCACHE_WAYS) / OA2_SLOTCACHE_WAYS;
     t->value_max = value_max;
     t->slot_size = slot_size_for(value_max);

@@ -71,34 +71,51 @@ static int b64_value(char c, int url)
     return c == '-' || c == '_' ? -1 : b64url_values[(unsigned char)c];
 }
 
+/* Decodes four characters at a time (three bytes), then the 2- or
+ * 3-character tail; every new token's three segments go through here. */
 static apr_status_t b64_decode(apr_pool_t *p, const char *in, apr_size_t len,
                                int url, unsigned char **out,
                                apr_size_t *out_len)
 {
     unsigned char *buf;
-    apr_size_t i, n = 0;
-    unsigned long acc = 0;
-    int bits = 0;
+    apr_size_t i, n = 0, rest;
+    unsigned long v;
 
     if (len % 4 == 1) {
         return APR_EINVAL;
     }
     buf = apr_palloc(p, len / 4 * 3 + 3);
-    for (i = 0; i < len; i++) {
-        int v = b64_value(in[i], url);
-        if (v < 0) {
+    for (i = 0; i + 4 <= len; i += 4) {
+        int a = b64_value(in[i], url), b = b64_value(in[i + 1], url);
+        int c = b64_value(in[i + 2], url), d = b64_value(in[i + 3], url);
+
+        if ((a | b | c | d) < 0) {
             return APR_EINVAL;
         }
-        acc = (acc << 6) | (unsigned long)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            buf[n++] = (unsigned char)((acc >> bits) & 0xFF);
-        }
+        v = ((unsigned long)a << 18) | ((unsigned long)b << 12)
+            | ((unsigned long)c << 6) | (unsigned long)d;
+        buf[n++] = (unsigned char)(v >> 16);
+        buf[n++] = (unsigned char)((v >> 8) & 0xFF);
+        buf[n++] = (unsigned char)(v & 0xFF);
     }
-    /* the unused low bits of the last character must be zero */
-    if (bits > 0 && (acc & ((1UL << bits) - 1)) != 0) {
-        return APR_EINVAL;
+    rest = len - i;
+    if (rest > 0) {
+        int a = b64_value(in[i], url), b = b64_value(in[i + 1], url);
+        int c = rest == 3 ? b64_value(in[i + 2], url) : 0;
+
+        if ((a | b | c) < 0) {
+            return APR_EINVAL;
+        }
+        v = ((unsigned long)a << 18) | ((unsigned long)b << 12)
+            | ((unsigned long)c << 6);
+        buf[n++] = (unsigned char)(v >> 16);
+        if (rest == 3) {
+            buf[n++] = (unsigned char)((v >> 8) & 0xFF);
+        }
+        /* the unused low bits of the last character must be zero */
+        if ((v & (rest == 3 ? 0xFFUL : 0xFFFFUL)) != 0) {
+            return APR_EINVAL;
+        }
     }
     buf[n] = '\0';
     *out = buf;

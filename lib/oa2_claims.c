@@ -143,28 +143,56 @@ static void put(writer *w, const char *s, apr_size_t n)
     w->len += n;
 }
 
-static void put_field(writer *w, const char *s)
+/* v in decimal, without a NUL, into buf (21 bytes at least); cheaper than
+ * apr_snprintf, which showed in the miss path's profile.
+ * @return the length written */
+static apr_size_t decimal(char *buf, apr_int64_t v)
+{
+    char rev[20];
+    apr_uint64_t u = v < 0 ? 0 - (apr_uint64_t)v : (apr_uint64_t)v;
+    apr_size_t n = 0, len = 0;
+
+    do {
+        rev[n++] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u != 0);
+    if (v < 0) {
+        buf[len++] = '-';
+    }
+    while (n > 0) {
+        buf[len++] = rev[--n];
+    }
+    return len;
+}
+
+static void put_bytes(writer *w, const char *s, apr_size_t n)
 {
     char digits[24];
-    apr_size_t n;
 
+    put(w, digits, decimal(digits, (apr_int64_t)n));
+    put(w, ":", 1);
+    put(w, s, n);
+    put(w, ",", 1);
+}
+
+static void put_field(writer *w, const char *s)
+{
     if (s == NULL) {
         put(w, "-", 1);
         return;
     }
-    n = strlen(s);
-    put(w, digits, (apr_size_t)apr_snprintf(digits, sizeof(digits),
-                                            "%" APR_SIZE_T_FMT ":", n));
-    put(w, s, n);
-    put(w, ",", 1);
+    put_bytes(w, s, strlen(s));
 }
 
 static void put_int(writer *w, int present, apr_int64_t v)
 {
     char digits[24];
 
-    apr_snprintf(digits, sizeof(digits), "%" APR_INT64_T_FMT, v);
-    put_field(w, present ? digits : NULL);
+    if (!present) {
+        put(w, "-", 1);
+        return;
+    }
+    put_bytes(w, digits, decimal(digits, v));
 }
 
 static void write_text(writer *w, const oa2_claims_t *c)

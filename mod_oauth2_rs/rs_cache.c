@@ -300,8 +300,9 @@ void oauth2_rs_cache_put(request_rec *r, const unsigned char *hash,
     if ((c->slots == NULL && c->cache == NULL) || payload == NULL) {
         return;
     }
-    value = apr_psprintf(r->pool, "%" APR_INT64_T_FMT " %s\n%s", expiry,
-                         thumbprint, payload);
+    /* apr_pstrcat: apr_psprintf's formatter showed in the miss profile */
+    value = apr_pstrcat(r->pool, apr_off_t_toa(r->pool, (apr_off_t)expiry),
+                        " ", thumbprint, "\n", payload, NULL);
     len = strlen(value);
     if (len >= RS_CACHE_MAX_VALUE) {
         return;

@@ -179,6 +179,57 @@ static void test_decode_refuses_trailing_bits(void **state)
     assert_int_equal(out[0], 'f');
 }
 
+/* Every 2- and 3-character tail after a whole group, and a bad character
+ * at each position of a longer text: a text decodes exactly when it is
+ * the encoding of what it decodes to (one spelling per value). */
+static void test_decode_exhaustive_tails(void **state)
+{
+    apr_pool_t *p = *state;
+    static const char abc[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char text[8] = "QUJD";     /* "ABC", then the tail */
+    unsigned char *out;
+    apr_size_t out_len;
+    int i, j, k, ok, canonical = 0;
+
+    for (i = 0; i < 64; i++) {
+        for (j = 0; j < 64; j++) {
+            for (k = -1; k < 64; k++) {
+                apr_size_t len = k < 0 ? 6 : 7;
+
+                text[4] = abc[i];
+                text[5] = abc[j];
+                text[6] = k < 0 ? '\0' : abc[k];
+                ok = oa2_b64url_decode(p, text, len, &out, &out_len)
+                     == APR_SUCCESS;
+                assert_int_equal(ok, ok && out_len == len * 3 / 4
+                                     && memcmp(out, "ABC", 3) == 0
+                                     && strcmp(oa2_b64url_encode(p, out,
+                                                                 out_len),
+                                               text) == 0);
+                canonical += ok;
+            }
+        }
+        apr_pool_clear(p);
+    }
+    /* 256 one-byte values and 65,536 two-byte values, one spelling each */
+    assert_int_equal(canonical, 256 + 65536);
+    /* a character outside the alphabet anywhere in 3 groups and a tail */
+    assert_int_equal(oa2_b64url_decode(p, "QUJDREVGR0hJSg", 14, &out,
+                                       &out_len), APR_SUCCESS);
+    assert_true(out_len == 10 && memcmp(out, "ABCDEFGHIJ", 10) == 0);
+    for (i = 0; i < 14; i++) {
+        char bad[] = "QUJDREVGR0hJSg";
+        const char junk[] = "=+/ .\x80";
+
+        for (j = 0; junk[j] != '\0'; j++) {
+            bad[i] = junk[j];
+            assert_int_equal(oa2_b64url_decode(p, bad, 14, &out, &out_len),
+                             APR_EINVAL);
+        }
+    }
+}
+
 static void test_decode_refuses_nul_and_junk(void **state)
 {
     apr_pool_t *p = *state;
@@ -310,6 +361,7 @@ int main(void)
         UNIT_TEST(test_decode_refuses_whitespace),
         UNIT_TEST(test_decode_refuses_impossible_length),
         UNIT_TEST(test_decode_refuses_trailing_bits),
+        UNIT_TEST(test_decode_exhaustive_tails),
         UNIT_TEST(test_decode_refuses_nul_and_junk),
         UNIT_TEST(test_decode_respects_len),
         UNIT_TEST(test_std_decode_rfc4648),

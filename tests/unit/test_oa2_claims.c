@@ -207,6 +207,9 @@ static void test_text_round_trip(void **state)
         "{\"-\":\"3:a,\",\"x,y\":\":\",\"sub\":\"-\",\"iss\":\"\","
         "\"scope\":\"\",\"aud\":[\"\",\"c1\"]}",
         "{\"\\u00e9t\\u00e9\":\"\\u2603\",\"sub\":\"\\ud83d\\ude00\"}",
+        /* the integers' extremes and zero */
+        "{\"exp\":9223372036854775807,\"nbf\":-9223372036854775808,"
+        "\"iat\":0}",
     };
     size_t i;
 
@@ -218,6 +221,12 @@ static void test_text_round_trip(void **state)
         assert_same(c, back);
         /* the loaded digest writes the same text again */
         assert_string_equal(oa2_claims_text(p, back), text);
+    }
+    /* the integers as decimals, each "<length>:<digits>," */
+    {
+        const char *text = oa2_claims_text(p, digest_of(p,
+            "{\"exp\":-12,\"nbf\":-9223372036854775808,\"iat\":0}"));
+        assert_non_null(strstr(text, "---3:-12,20:-9223372036854775808,1:0,"));
     }
 }
 

@@ -62,13 +62,14 @@ static void test_sizes(void **state)
     char *raw = apr_palloc(p, 1 << 16);
     char *aligned = (char *)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
 
-    assert_int_equal(oa2_slotcache_size(3, 100), 0);          /* too few */
+    assert_int_equal(oa2_slotcache_size(OA2_SLOTCACHE_WAYS - 1, 100), 0);
+                                                              /* too few */
     assert_int_equal(oa2_slotcache_size(100, 15), 0);         /* too small */
     assert_int_equal(oa2_slotcache_size(100, 65537), 0);      /* too big */
     assert_int_equal(oa2_slotcache_size(16 * 1024 * 1024 + 1, 100), 0);
     /* entries round up to whole sets */
-    t = table(p, 10, 100, &mem);
-    assert_int_equal(oa2_slotcache_entries(t), 12);
+    t = table(p, OA2_SLOTCACHE_WAYS + 2, 100, &mem);
+    assert_int_equal(oa2_slotcache_entries(t), 2 * OA2_SLOTCACHE_WAYS);
     /* memory too small, misaligned, figures out of range */
     assert_int_equal(oa2_slotcache_init(aligned, oa2_slotcache_size(8, 100)
                                         - 1, 8, 100, &t), APR_EINVAL);
@@ -85,6 +86,7 @@ static void test_hit_miss_expiry(void **state)
     unsigned char a[OA2_SLOTCACHE_KEY_LEN], b[OA2_SLOTCACHE_KEY_LEN];
     void *mem;
     oa2_slotcache_t *t = table(p, 64, 256, &mem);
+    int i;
 
     make_key(a, 3, 1);
     make_key(b, 3, 2);
@@ -95,15 +97,13 @@ static void test_hit_miss_expiry(void **state)
     assert_null(get(p, t, a, 200));                  /* expired */
     assert_null(get(p, t, b, 100));                  /* same set, other key */
     /* a second put replaces the value in the same slot: after filling the
-     * other three ways the key is still there, once */
+     * other ways the key is still there, once */
     assert_int_equal(put(t, a, 100, 300, "value a2"), APR_SUCCESS);
     assert_string_equal(get(p, t, a, 250), "value a2");
-    make_key(b, 3, 2);
-    assert_int_equal(put(t, b, 100, 400, "b"), APR_SUCCESS);
-    make_key(b, 3, 3);
-    assert_int_equal(put(t, b, 100, 400, "c"), APR_SUCCESS);
-    make_key(b, 3, 4);
-    assert_int_equal(put(t, b, 100, 400, "d"), APR_SUCCESS);
+    for (i = 2; i <= OA2_SLOTCACHE_WAYS; i++) {
+        make_key(b, 3, (unsigned char)i);
+        assert_int_equal(put(t, b, 100, 400, "other"), APR_SUCCESS);
+    }
     assert_string_equal(get(p, t, a, 250), "value a2");
     /* an empty value is a value */
     make_key(b, 9, 1);
@@ -116,33 +116,39 @@ static void test_eviction(void **state)
     apr_pool_t *p = *state;
     unsigned char k[OA2_SLOTCACHE_KEY_LEN];
     void *mem;
-    oa2_slotcache_t *t = table(p, 16, 64, &mem);
+    oa2_slotcache_t *t = table(p, 4 * OA2_SLOTCACHE_WAYS, 64, &mem);
+    const unsigned char ways = OA2_SLOTCACHE_WAYS;
     unsigned char id;
 
-    /* four ways of set 1, expiring at 500, 400, 600, 700 */
-    for (id = 1; id <= 4; id++) {
+    /* every way of set 1: id expires at 400 + 100 id, but id 2 at 400 */
+    for (id = 1; id <= ways; id++) {
         make_key(k, 1, id);
         assert_int_equal(put(t, k, 100, id == 2 ? 400 : 400 + id * 100,
                              apr_psprintf(p, "v%d", id)), APR_SUCCESS);
     }
-    /* a fifth replaces the one that expires first (id 2) */
-    make_key(k, 1, 5);
-    assert_int_equal(put(t, k, 100, 800, "v5"), APR_SUCCESS);
+    /* one more replaces the one that expires first (id 2) */
+    make_key(k, 1, ways + 1);
+    assert_int_equal(put(t, k, 100, 500 + ways * 100, "last"), APR_SUCCESS);
     make_key(k, 1, 2);
     assert_null(get(p, t, k, 100));
-    for (id = 1; id <= 5; id++) {
+    for (id = 1; id <= ways + 1; id++) {
         make_key(k, 1, id);
         if (id != 2) {
-            assert_string_equal(get(p, t, k, 100), apr_psprintf(p, "v%d", id));
+            assert_string_equal(get(p, t, k, 100), id <= ways
+                                ? apr_psprintf(p, "v%d", id) : "last");
         }
     }
-    /* an expired entry goes before a live one that expires earlier */
-    make_key(k, 1, 6);
-    assert_int_equal(put(t, k, 650, 900, "v6"), APR_SUCCESS);   /* 500, 600 */
-    make_key(k, 1, 4);
-    assert_string_equal(get(p, t, k, 650), "v4");               /* 700 */
-    make_key(k, 1, 5);
-    assert_string_equal(get(p, t, k, 650), "v5");               /* 800 */
+    /* an expired entry goes before a live one that expires earlier: at
+     * 550 id 1 (500) has expired, id 3 (700) expires first of the rest */
+    make_key(k, 1, ways + 2);
+    assert_int_equal(put(t, k, 550, 5000, "newest"), APR_SUCCESS);
+    assert_string_equal(get(p, t, k, 550), "newest");
+    for (id = 3; id <= ways; id++) {
+        make_key(k, 1, id);
+        assert_string_equal(get(p, t, k, 550), apr_psprintf(p, "v%d", id));
+    }
+    make_key(k, 1, ways + 1);
+    assert_string_equal(get(p, t, k, 550), "last");
     /* other sets are untouched */
     make_key(k, 2, 1);
     assert_null(get(p, t, k, 100));
@@ -189,7 +195,7 @@ static void test_dead_writer(void **state)
     apr_pool_t *p = *state;
     unsigned char k[OA2_SLOTCACHE_KEY_LEN];
     void *mem;
-    oa2_slotcache_t *t = table(p, 8, 64, &mem);
+    oa2_slotcache_t *t = table(p, OA2_SLOTCACHE_WAYS, 64, &mem);  /* one set */
     uint32_t seq;
     unsigned char id;
 
@@ -204,14 +210,15 @@ static void test_dead_writer(void **state)
     /* the key's slot is busy, so a new value goes to another way */
     assert_int_equal(put(t, k, 1, 100, "two"), APR_SUCCESS);
     assert_string_equal(get(p, t, k, 1), "two");
-    for (id = 2; id <= 6; id++) {
+    for (id = 2; id < OA2_SLOTCACHE_WAYS; id++) {
         make_key(k, 0, id);
         assert_int_equal(put(t, k, 1, 100 + id, "x"), APR_SUCCESS);
     }
     /* every way busy: the writer gives up instead of waiting */
     for (id = 0; id < OA2_SLOTCACHE_WAYS; id++) {
         char *slot = (char *)mem + SLOT_HEADER
-                     + id * (oa2_slotcache_size(8, 64) - SLOT_HEADER) / 8;
+                     + id * (oa2_slotcache_size(OA2_SLOTCACHE_WAYS, 64)
+                             - SLOT_HEADER) / OA2_SLOTCACHE_WAYS;
 
         memcpy(slot, &seq, sizeof(seq));
     }

@@ -16,16 +16,21 @@
  * slot by a compare-and-swap of the count and gives up when it is odd:
  * no one ever waits, so no process can hold up another, even by dying
  * half-way (that slot simply stays unusable until the table is made
- * again, at the next restart). */
+ * again, at the next restart).
+ *
+ * Layout: the table's header, then every slot's header (one cache line
+ * each, a set's side by side, so that a lookup reads one run of adjacent
+ * lines in one page instead of one line in each of eight pages), then the
+ * values, value_max bytes each rounded up to a cache line. */
 
 #define HEADER_SIZE 64
-#define SLOT_ALIGN 64
+#define LINE 64
 #define KEY_WORDS (OA2_SLOTCACHE_KEY_LEN / 8)
 
 struct oa2_slotcache_t {       /* HEADER_SIZE bytes are kept for it */
     uint64_t nsets;
     uint64_t value_max;
-    uint64_t slot_size;
+    uint64_t value_size;       /* value_max rounded up to a line */
 };
 
 typedef struct {
@@ -33,17 +38,19 @@ typedef struct {
     _Atomic uint32_t len;
     _Atomic int64_t expiry;
     _Atomic uint64_t key[KEY_WORDS];
-    _Atomic uint64_t value[];    /* value_max bytes, rounded up to words */
 } slot_t;
+
+_Static_assert(sizeof(slot_t) <= LINE, "a slot header fits a cache line");
 
 static apr_size_t round_up(apr_size_t n, apr_size_t to)
 {
     return (n + to - 1) / to * to;
 }
 
+/* A slot's share of the table: its header line and its value. */
 static apr_size_t slot_size_for(apr_size_t value_max)
 {
-    return round_up(sizeof(slot_t) + round_up(value_max, 8), SLOT_ALIGN);
+    return LINE + round_up(value_max, LINE);
 }
 
 apr_size_t oa2_slotcache_size(apr_size_t entries, apr_size_t value_max)
@@ -70,7 +77,7 @@ apr_status_t oa2_slotcache_init(void *mem, apr_size_t size,
     memset(mem, 0, need);
     t->nsets = round_up(entries, OA2_SLOTCACHE_WAYS) / OA2_SLOTCACHE_WAYS;
     t->value_max = value_max;
-    t->slot_size = slot_size_for(value_max);
+    t->value_size = round_up(value_max, LINE);
     *out = t;
     return APR_SUCCESS;
 }
@@ -80,12 +87,26 @@ apr_size_t oa2_slotcache_entries(const oa2_slotcache_t *t)
     return (apr_size_t)(t->nsets * OA2_SLOTCACHE_WAYS);
 }
 
+static uint64_t index_of(uint64_t set, unsigned int way)
+{
+    return set * OA2_SLOTCACHE_WAYS + way;
+}
+
 static slot_t *slot_at(oa2_slotcache_t *t, uint64_t set, unsigned int way)
 {
-    unsigned char *base = (unsigned char *)t + HEADER_SIZE;
+    unsigned char *headers = (unsigned char *)t + HEADER_SIZE;
 
-    return (slot_t *)(void *)(base + (set * OA2_SLOTCACHE_WAYS + way)
-                                     * t->slot_size);
+    return (slot_t *)(void *)(headers + index_of(set, way) * LINE);
+}
+
+/* The value of the slot whose header is s. */
+static _Atomic uint64_t *value_of(oa2_slotcache_t *t, const slot_t *s)
+{
+    unsigned char *headers = (unsigned char *)t + HEADER_SIZE;
+    uint64_t i = (uint64_t)((const unsigned char *)s - headers) / LINE;
+    unsigned char *values = headers + t->nsets * OA2_SLOTCACHE_WAYS * LINE;
+
+    return (_Atomic uint64_t *)(void *)(values + i * t->value_size);
 }
 
 static uint64_t set_of(const oa2_slotcache_t *t, const uint64_t *kw)
@@ -107,23 +128,24 @@ static int key_is(slot_t *s, const uint64_t *kw)
 }
 
 /* Copies one slot's value out; the caller checks the count afterwards. */
-static void copy_out(slot_t *s, unsigned char *buf, apr_size_t len)
+static void copy_out(_Atomic uint64_t *value, unsigned char *buf,
+                     apr_size_t len)
 {
     apr_size_t i, words = len / 8;
 
     for (i = 0; i < words; i++) {
-        uint64_t w = atomic_load_explicit(&s->value[i],
-                                          memory_order_relaxed);
+        uint64_t w = atomic_load_explicit(&value[i], memory_order_relaxed);
         memcpy(buf + i * 8, &w, 8);
     }
     if (len % 8) {
-        uint64_t w = atomic_load_explicit(&s->value[words],
+        uint64_t w = atomic_load_explicit(&value[words],
                                           memory_order_relaxed);
         memcpy(buf + words * 8, &w, len % 8);
     }
 }
 
-static void copy_in(slot_t *s, const unsigned char *value, apr_size_t len)
+static void copy_in(_Atomic uint64_t *dst, const unsigned char *value,
+                    apr_size_t len)
 {
     apr_size_t i, words = len / 8;
 
@@ -131,13 +153,13 @@ static void copy_in(slot_t *s, const unsigned char *value, apr_size_t len)
         uint64_t w;
 
         memcpy(&w, value + i * 8, 8);
-        atomic_store_explicit(&s->value[i], w, memory_order_relaxed);
+        atomic_store_explicit(&dst[i], w, memory_order_relaxed);
     }
     if (len % 8) {
         uint64_t w = 0;
 
         memcpy(&w, value + words * 8, len % 8);
-        atomic_store_explicit(&s->value[words], w, memory_order_relaxed);
+        atomic_store_explicit(&dst[words], w, memory_order_relaxed);
     }
 }
 
@@ -165,7 +187,7 @@ apr_status_t oa2_slotcache_get(oa2_slotcache_t *t, const unsigned char *key,
         if (n > size || n > t->value_max) {
             continue;
         }
-        copy_out(s, buf, n);
+        copy_out(value_of(t, s), buf, n);
         atomic_thread_fence(memory_order_acquire);
         if (atomic_load_explicit(&s->seq, memory_order_relaxed) != before) {
             continue;              /* rewritten meanwhile: the copy is torn */
@@ -241,7 +263,7 @@ apr_status_t oa2_slotcache_put(oa2_slotcache_t *t, const unsigned char *key,
     }
     atomic_store_explicit(&s->expiry, expiry, memory_order_relaxed);
     atomic_store_explicit(&s->len, (uint32_t)len, memory_order_relaxed);
-    copy_in(s, value, len);
+    copy_in(value_of(t, s), value, len);
     next = seen + 2;
     atomic_store_explicit(&s->seq, next != 0 ? next : 2,
                           memory_order_release);

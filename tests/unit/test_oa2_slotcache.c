@@ -11,6 +11,7 @@
 #include "oa2_slotcache.h"
 
 #define SLOT_HEADER 64   /* the table's header, before the first slot */
+#define SLOT_LINE 64     /* then one line per slot header, a set's adjacent */
 
 /* A key in a chosen set (its first 8 bytes, little-endian, modulo the
  * number of sets) with a chosen identity (its last byte). */
@@ -216,9 +217,7 @@ static void test_dead_writer(void **state)
     }
     /* every way busy: the writer gives up instead of waiting */
     for (id = 0; id < OA2_SLOTCACHE_WAYS; id++) {
-        char *slot = (char *)mem + SLOT_HEADER
-                     + id * (oa2_slotcache_size(OA2_SLOTCACHE_WAYS, 64)
-                             - SLOT_HEADER) / OA2_SLOTCACHE_WAYS;
+        char *slot = (char *)mem + SLOT_HEADER + id * SLOT_LINE;
 
         memcpy(slot, &seq, sizeof(seq));
     }

@@ -12,10 +12,9 @@
 /* Entries are kept in sets of this many slots (the choice of the set is
  * the key's first bytes; inside it, the same key, else an empty or
  * expired slot, else the one that expires first). Eight rather than four:
- * with 1,000 tokens in rotation in 4,096 entries, four ways lose ≈ 2% of
- * them to sets that drew five or more (each such token then misses every
- * time round), eight lose none; a lookup reads at most eight slot
- * headers. */
+ * at half load four ways lost 3.6% of the lookups to sets that drew more
+ * keys than ways, eight lose 0.8% (docs/performance.md, item 14); a
+ * lookup reads at most eight slot headers, which lie side by side. */
 #define OA2_SLOTCACHE_WAYS 8
 
 /** The table: a header and its slots, all inside the caller's memory. */

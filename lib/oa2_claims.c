@@ -189,7 +189,7 @@ static void put_int(writer *w, int present, apr_int64_t v)
     char digits[24];
 
     if (!present) {
-        put(w, "-", 1);
+        put_field(w, NULL);
         return;
     }
     put_bytes(w, digits, decimal(digits, v));

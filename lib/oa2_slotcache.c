@@ -47,10 +47,15 @@ static apr_size_t round_up(apr_size_t n, apr_size_t to)
     return (n + to - 1) / to * to;
 }
 
+static apr_size_t value_size_for(apr_size_t value_max)
+{
+    return round_up(value_max, LINE);
+}
+
 /* A slot's share of the table: its header line and its value. */
 static apr_size_t slot_size_for(apr_size_t value_max)
 {
-    return LINE + round_up(value_max, LINE);
+    return LINE + value_size_for(value_max);
 }
 
 apr_size_t oa2_slotcache_size(apr_size_t entries, apr_size_t value_max)
@@ -77,7 +82,7 @@ apr_status_t oa2_slotcache_init(void *mem, apr_size_t size,
     memset(mem, 0, need);
     t->nsets = round_up(entries, OA2_SLOTCACHE_WAYS) / OA2_SLOTCACHE_WAYS;
     t->value_max = value_max;
-    t->value_size = round_up(value_max, LINE);
+    t->value_size = value_size_for(value_max);
     *out = t;
     return APR_SUCCESS;
 }
@@ -87,16 +92,12 @@ apr_size_t oa2_slotcache_entries(const oa2_slotcache_t *t)
     return (apr_size_t)(t->nsets * OA2_SLOTCACHE_WAYS);
 }
 
-static uint64_t index_of(uint64_t set, unsigned int way)
-{
-    return set * OA2_SLOTCACHE_WAYS + way;
-}
-
 static slot_t *slot_at(oa2_slotcache_t *t, uint64_t set, unsigned int way)
 {
     unsigned char *headers = (unsigned char *)t + HEADER_SIZE;
 
-    return (slot_t *)(void *)(headers + index_of(set, way) * LINE);
+    return (slot_t *)(void *)(headers + (set * OA2_SLOTCACHE_WAYS + way)
+                                        * LINE);
 }
 
 /* The value of the slot whose header is s. */

@@ -66,12 +66,21 @@ def find(d, how, what):
 def click(d, how, what):
     """Clicks a button that leaves the page, and waits until the page it was on is gone:
     the next page may have elements (an h1) and even a URL like the one it replaces."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
     page = d.find_element(By.TAG_NAME, "html")
     find(d, how, what).click()
-    WebDriverWait(d, 10).until(ec.staleness_of(page))
+
+    def gone(_):
+        # chromedriver reports a node of an unloaded page either as stale or, mid-navigation,
+        # as "Node with given id does not belong to the document": both mean the page is gone
+        try:
+            page.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    WebDriverWait(d, 10).until(gone)
 
 
 def shot(d, name):
